@@ -1,0 +1,1 @@
+"""The pure core: values in, values out; no network, files, clock or environment."""
