@@ -1,0 +1,1 @@
+"""Benchmarks: quality, speed and memory on ../shared/corpora, run by hand (not in CI)."""
