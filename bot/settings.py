@@ -3,16 +3,21 @@
 This is the only module that reads configuration files or the environment. The defaults below
 are the documented values of ``config/kurzlage.toml``; a test keeps the two equal. A config
 file overrides them key by key; an unknown key, a value of the wrong type or one out of range
-is a ``ConfigError`` that names the key.
+is a ``ConfigError`` that names the key. The bot token is never read from a file: only from
+the environment variable ``KURZLAGE_TOKEN`` (see :func:`bot_token`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from bot.errors import ConfigError
 
@@ -20,6 +25,8 @@ from bot.errors import ConfigError
 DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
 #: Environment variable naming a config file (overridden by ``--config``).
 CONFIG_ENV = "KURZLAGE_CONFIG"
+#: Environment variable holding the bot token; the token is never read from a file.
+TOKEN_ENV = "KURZLAGE_TOKEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +52,65 @@ class DigestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BotSettings:
+    """How the Telegram bot runs: where it posts, who may command it, when and how fast.
+
+    Attributes:
+        channels: Channels every digest goes to, as ``@name`` or numeric chat id (as text).
+        admins: Telegram user ids allowed to use /jetzt, /vorschau, /push and /status; the bot
+            needs at least one to run (:func:`require_bot_settings`).
+        schedule: Digest times as cron expressions (minute hour day month weekday) in
+            ``digest.timezone``.
+        database: The SQLite file (created with its folder on first start).
+        inbox: Folder watched for new article files (``.txt``, ``.md``, ``.json``, ``.jsonl``).
+        seeds: Folder ingested once on the very first start; empty for none.
+        ingest_interval: Seconds between two looks into the inbox.
+        link_previews: Whether Telegram shows link previews under posts.
+        webhook_url: Public HTTPS URL for webhook mode; empty for long polling.
+        webhook_listen: Address the webhook server binds to.
+        webhook_port: Port the webhook server listens on.
+        api_base_url: Bot API endpoint (a local Bot API server or a test server may replace it).
+        api_file_url: Bot API file endpoint, matching ``api_base_url``.
+        messages_per_second: Messages per second over all chats (Telegram: about 30).
+        group_messages_per_minute: Messages per minute into one group or channel (Telegram: 20).
+        private_messages_per_second: Messages per second into one private chat (Telegram: 1).
+        send_concurrency: Requests to Telegram in flight at once while delivering.
+        retry_base_delay: Seconds before the first retry after a transient error; doubles.
+        retry_max_delay: Upper bound of the retry delay in seconds.
+        retries_per_drain: Transient failures of one message before the outbox leaves it for
+            the next delivery round (``outbox_interval`` later); it is never dropped.
+        outbox_interval: Seconds between two delivery rounds for messages left waiting.
+    """
+
+    channels: tuple[str, ...] = ()
+    admins: tuple[int, ...] = ()
+    schedule: tuple[str, ...] = ("0 7,12,18 * * *",)
+    database: str = "data/kurzlage.sqlite3"
+    inbox: str = "data/inbox"
+    seeds: str = "seeds"
+    ingest_interval: int = 60
+    link_previews: bool = False
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    messages_per_second: int = 30
+    group_messages_per_minute: int = 20
+    private_messages_per_second: int = 1
+    send_concurrency: int = 16
+    retry_base_delay: float = 1.0
+    retry_max_delay: float = 60.0
+    retries_per_drain: int = 5
+    outbox_interval: int = 30
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one attribute per TOML section."""
 
     digest: DigestSettings = field(default_factory=DigestSettings)
+    bot: BotSettings = field(default_factory=BotSettings)
 
 
 _Section = TypeVar("_Section")
@@ -60,6 +122,86 @@ _RANGES: dict[str, tuple[int, int]] = {
     "digest.max_sentence_chars": (40, 4000),
     "digest.min_sentence_chars": (0, 400),
     "digest.figures_per_story": (0, 50),
+    "bot.ingest_interval": (1, 86_400),
+    "bot.webhook_port": (1, 65_535),
+    "bot.messages_per_second": (1, 1000),
+    "bot.group_messages_per_minute": (1, 1000),
+    "bot.private_messages_per_second": (1, 1000),
+    "bot.send_concurrency": (1, 256),
+    "bot.retries_per_drain": (1, 100),
+    "bot.outbox_interval": (1, 86_400),
+}
+
+# A public channel's username: 5 to 32 letters, digits and underscores (Telegram's rule).
+_CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}")
+_CHAT_ID = re.compile(r"-?[1-9][0-9]{0,15}")
+
+
+def _channels(dotted: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"config: {dotted} must be a list of @names or numeric chat ids")
+    channels = []
+    for channel in value:
+        text = str(channel) if isinstance(channel, int) and not isinstance(channel, bool) else ""
+        text = channel.strip() if isinstance(channel, str) else text
+        if not (_CHANNEL_NAME.fullmatch(text) or _CHAT_ID.fullmatch(text)):
+            raise ConfigError(
+                f"config: {dotted} entry {channel!r} is neither an @name nor a numeric chat id"
+            )
+        channels.append(text)
+    return tuple(channels)
+
+
+def _admins(dotted: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+    ):
+        raise ConfigError(f"config: {dotted} must be a list of Telegram user ids (numbers)")
+    if not value:
+        raise ConfigError(f"config: {dotted} is empty; list at least one Telegram user id")
+    return tuple(value)
+
+
+def _schedule(dotted: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"config: {dotted} must be a non-empty list of cron expressions")
+    for expression in value:
+        try:
+            CronTrigger.from_crontab(expression)
+        except ValueError as err:
+            message = f"config: {dotted} entry {expression!r} is not a cron expression: {err}"
+            raise ConfigError(message) from None
+    return tuple(value)
+
+
+def _url(dotted: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise ConfigError(f"config: {dotted} must be an http(s) URL, not {value!r}")
+    return value
+
+
+def _delay(dotted: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
+        raise ConfigError(f"config: {dotted} must be a number of seconds from 0 to 3600")
+    return float(value)
+
+
+def _webhook_url(dotted: str, value: Any) -> str:
+    if not isinstance(value, str) or (value and not value.startswith("https://")):
+        raise ConfigError(f"config: {dotted} must be empty (long polling) or an https URL")
+    return value
+
+
+# Keys whose values need more than a type check: each validator returns the value to keep.
+_VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
+    "bot.channels": _channels,
+    "bot.admins": _admins,
+    "bot.schedule": _schedule,
+    "bot.api_base_url": _url,
+    "bot.api_file_url": _url,
+    "bot.webhook_url": _webhook_url,
+    "bot.retry_base_delay": _delay,
+    "bot.retry_max_delay": _delay,
 }
 
 
@@ -71,7 +213,11 @@ def _build_section(cls: type[_Section], name: str, raw: Any, base: _Section) -> 
     for key, value in raw.items():
         dotted = f"{name}.{key}"
         if key not in known:
-            raise ConfigError(f"config: unknown key {dotted!r}")
+            hint = f" (the token is read from {TOKEN_ENV} only)" if key == "token" else ""
+            raise ConfigError(f"config: unknown key {dotted!r}{hint}")
+        if dotted in _VALIDATORS:
+            changes[key] = _VALIDATORS[dotted](dotted, value)
+            continue
         expected = type(getattr(base, key))
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ConfigError(f"config: {dotted} must be a whole number, not {value!r}")
@@ -98,7 +244,27 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
     settings = replace(base, **sections)
     if settings.digest.min_sentence_chars >= settings.digest.max_sentence_chars:
         raise ConfigError("config: digest.min_sentence_chars must be below max_sentence_chars")
+    if settings.bot.retry_base_delay > settings.bot.retry_max_delay:
+        raise ConfigError("config: bot.retry_base_delay must not exceed bot.retry_max_delay")
     return settings
+
+
+def require_bot_settings(settings: Settings) -> None:
+    """Check what running the bot needs beyond what every command needs.
+
+    Raises:
+        ConfigError: No admin is configured (``bot.admins``).
+    """
+    if not settings.bot.admins:
+        raise ConfigError(
+            "config: bot.admins is empty; list at least one Telegram user id to run the bot"
+        )
+
+
+def bot_token(environ: Mapping[str, str] | None = None) -> str:
+    """Return the bot token from ``$KURZLAGE_TOKEN``, or an empty string when it is not set."""
+    source = os.environ if environ is None else environ
+    return source.get(TOKEN_ENV, "").strip()
 
 
 def load_settings(path: Path | None = None) -> Settings:

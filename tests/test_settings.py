@@ -1,0 +1,155 @@
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import (
+    BotSettings,
+    DigestSettings,
+    Settings,
+    bot_token,
+    load_settings,
+    parse_settings,
+    require_bot_settings,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "config" / "kurzlage.toml"
+# The committed file shows example channels and admins (marked "EXAMPLE VALUES" there); every
+# other key must show the built-in default, so the file documents what a missing key means.
+EXAMPLE_VALUES = {
+    "channels": ("@kurzlage_beispiel", "-1001234567890"),
+    "admins": (123456789,),
+}
+
+
+def test_committed_config_equals_defaults_except_documented_examples():
+    loaded = load_settings(COMMITTED)
+
+    assert loaded == Settings(bot=replace(BotSettings(), **EXAMPLE_VALUES))
+
+
+def test_committed_config_lists_every_key():
+    raw = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
+
+    assert set(raw["digest"]) == set(DigestSettings.__slots__)
+    assert set(raw["bot"]) == set(BotSettings.__slots__)
+
+
+def test_committed_config_marks_its_example_values():
+    text = COMMITTED.read_text(encoding="utf-8")
+
+    assert text.count("EXAMPLE VALUE") == len(EXAMPLE_VALUES)
+
+
+def test_missing_default_file_gives_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KURZLAGE_CONFIG", raising=False)
+
+    assert load_settings() == Settings()
+
+
+def test_file_overrides_key_by_key(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text(
+        '[bot]\nchannels = ["@kanal_eins", -100123]\nadmins = [42]\nretry_base_delay = 2\n',
+        encoding="utf-8",
+    )
+
+    bot = load_settings(path).bot
+
+    assert (bot.channels, bot.admins, bot.retry_base_delay) == (
+        ("@kanal_eins", "-100123"),
+        (42,),
+        2.0,
+    )
+    assert bot.schedule == BotSettings().schedule
+
+
+@pytest.mark.parametrize(
+    ("toml", "named"),
+    [
+        ("[bot]\ncolour = 1", "'bot.colour'"),
+        ("[bot]\ntoken = '1:abc'", "KURZLAGE_TOKEN"),
+        ("[bot]\nschedule = ['0 25 * * *']", "bot.schedule"),
+        ("[bot]\nschedule = ['jeden Morgen']", "bot.schedule"),
+        ("[bot]\nschedule = []", "bot.schedule"),
+        ("[bot]\nchannels = ['kanal_ohne_at']", "bot.channels"),
+        ("[bot]\nchannels = ['@ab']", "bot.channels"),
+        ("[bot]\nchannels = '@einzeln'", "bot.channels"),
+        ("[bot]\nadmins = []", "bot.admins"),
+        ("[bot]\nadmins = ['alice']", "bot.admins"),
+        ("[bot]\nwebhook_url = 'http://example.org/hook'", "bot.webhook_url"),
+        ("[bot]\napi_base_url = 'ftp://x'", "bot.api_base_url"),
+        ("[bot]\nmessages_per_second = 0", "bot.messages_per_second"),
+        ("[bot]\nlink_previews = 'ja'", "bot.link_previews"),
+        ("[bot]\nretry_base_delay = -1", "bot.retry_base_delay"),
+        ("[bot]\nretry_base_delay = 10.0\nretry_max_delay = 5.0", "bot.retry_base_delay"),
+        ("[bot]\nsend_concurrency = true", "bot.send_concurrency"),
+        ("[robot]\nadmins = [1]", "[robot]"),
+        ("bot = 3", "[bot]"),
+    ],
+    ids=[
+        "unknown-key",
+        "token-in-file",
+        "cron-out-of-range",
+        "cron-words",
+        "schedule-empty",
+        "channel-without-at",
+        "channel-too-short",
+        "channels-not-list",
+        "admins-empty",
+        "admins-not-ids",
+        "webhook-not-https",
+        "api-url-scheme",
+        "rate-zero",
+        "bool-as-text",
+        "negative-delay",
+        "base-over-max",
+        "bool-as-int",
+        "unknown-section",
+        "section-not-table",
+    ],
+)
+def test_bad_config_is_one_line_error_naming_the_key(tmp_path, toml, named):
+    path = tmp_path / "k.toml"
+    path.write_text(toml, encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+
+    message = str(caught.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_numeric_channel_ids_are_kept_as_text():
+    settings = parse_settings({"bot": {"channels": [-1001234567890, "@kanal_zwei"]}})
+
+    assert settings.bot.channels == ("-1001234567890", "@kanal_zwei")
+
+
+def test_running_needs_an_admin():
+    with pytest.raises(ConfigError, match=r"bot\.admins"):
+        require_bot_settings(Settings())
+
+    require_bot_settings(parse_settings({"bot": {"admins": [7]}}))
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [({}, ""), ({"KURZLAGE_TOKEN": " 1:abc \n"}, "1:abc"), ({"OTHER": "x"}, "")],
+    ids=["absent", "stripped", "other-vars-ignored"],
+)
+def test_token_comes_from_the_environment_only(environ, expected):
+    assert bot_token(environ) == expected
+
+
+def test_example_env_holds_a_fake_token_only():
+    text = (ROOT / "config" / "example.env").read_text(encoding="utf-8")
+    token_lines = [line for line in text.splitlines() if line.startswith("KURZLAGE_TOKEN=")]
+
+    assert len(token_lines) == 1
+    assert "Fake" in token_lines[0]
