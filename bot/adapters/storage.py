@@ -1,0 +1,258 @@
+"""SQLite storage: articles, digests, subscriptions, disabled chats and the outbox.
+
+Two invariants make "each article reaches each chat at most once" structural rather than a
+matter of care:
+
+* an article joins at most one digest (``articles.digest_id`` is set only while it is NULL);
+* a digest is queued for a chat at most once (primary key of ``deliveries``).
+
+Times are stored as ISO 8601 text with their offset; outbox due times as Unix seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
+from bot.core.models import Article, Digest
+
+__all__ = ["Chat", "OutboxCounts", "OutboxMessage", "Storage", "StoredDigest"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDigest:
+    """A digest as stored: its id, kind, creation time and serialised form."""
+
+    id: int
+    kind: str
+    created: datetime
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A subscribed or disabled chat."""
+
+    chat: str
+    kind: str
+    title: str
+    since: datetime
+
+
+class Storage(OutboxRows):
+    """The bot's SQLite database; one instance per process.
+
+    Args:
+        path: The database file; it and its folder are created when missing.
+    """
+
+    # -- articles --------------------------------------------------------------------------
+
+    def add_articles(self, articles: Sequence[Article], *, now: datetime) -> int:
+        """Store articles not seen before (by id) as new; return how many were added."""
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO articles (id, title, url, outlet, published, text, added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        a.id,
+                        a.title,
+                        a.url,
+                        a.outlet,
+                        a.published.isoformat() if a.published else None,
+                        a.text,
+                        now.isoformat(),
+                    )
+                    for a in articles
+                ],
+            )
+            return db.total_changes - before
+
+    def new_articles(self) -> tuple[Article, ...]:
+        """Return the articles that have not been in a digest yet, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM articles WHERE digest_id IS NULL ORDER BY added, id"
+        ).fetchall()
+        return tuple(
+            Article(
+                id=r["id"],
+                text=r["text"],
+                title=r["title"],
+                url=r["url"],
+                outlet=r["outlet"],
+                published=datetime.fromisoformat(r["published"]) if r["published"] else None,
+            )
+            for r in rows
+        )
+
+    def count_new_articles(self) -> int:
+        """Return how many articles wait for a digest."""
+        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE digest_id IS NULL")
+        return int(row.fetchone()[0])
+
+    def article_digest(self, article_id: str) -> int | None:
+        """Return the digest an article went into, or None while it is new or unknown."""
+        row = self._db.execute("SELECT digest_id FROM articles WHERE id = ?", (article_id,))
+        found = row.fetchone()
+        return int(found[0]) if found and found[0] is not None else None
+
+    def file_unchanged(self, path: str, *, mtime_ns: int, size: int) -> bool:
+        """Tell whether an inbox file was already read in exactly this version."""
+        row = self._db.execute(
+            "SELECT 1 FROM ingested_files WHERE path = ? AND mtime_ns = ? AND size = ?",
+            (path, mtime_ns, size),
+        ).fetchone()
+        return row is not None
+
+    def mark_file(self, path: str, *, mtime_ns: int, size: int) -> None:
+        """Remember that an inbox file was read in this version."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO ingested_files (path, mtime_ns, size) VALUES (?, ?, ?)",
+                (path, mtime_ns, size),
+            )
+
+    # -- digests ---------------------------------------------------------------------------
+
+    def save_digest(
+        self, digest: Digest, *, data: Mapping[str, Any], kind: str, created: datetime
+    ) -> int:
+        """Store a digest and mark the articles of its stories as no longer new.
+
+        Args:
+            digest: The digest; its stories, sentences, sources and figures are stored as
+                rows too, for queries.
+            data: Its serialised form (``bot.serialize.digest_to_dict``), kept as JSON.
+            kind: ``digest`` for scheduled or /jetzt digests, ``push`` for admin posts.
+            created: When it was made.
+
+        Returns:
+            The new digest id.
+        """
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO digests (kind, created, data) VALUES (?, ?, ?)",
+                (kind, created.isoformat(), json.dumps(data, ensure_ascii=False)),
+            )
+            digest_id = int(cursor.lastrowid or 0)
+            for number, story in enumerate(digest.stories, start=1):
+                db.execute(
+                    "INSERT INTO stories (digest_id, number, title) VALUES (?, ?, ?)",
+                    (digest_id, number, story.title),
+                )
+                db.executemany(
+                    "INSERT INTO story_sentences VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (digest_id, number, i, s.text, s.source)
+                        for i, s in enumerate(story.sentences)
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO story_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (digest_id, number, i, s.id, s.title, s.outlet, s.url)
+                        for i, s in enumerate(story.sources)
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO story_figures VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (digest_id, number, i, f.value, f.text, f.label, f.source)
+                        for i, f in enumerate(story.figures)
+                    ],
+                )
+            article_ids = {s.id for story in digest.stories for s in story.sources}
+            db.executemany(
+                "UPDATE articles SET digest_id = ? WHERE id = ? AND digest_id IS NULL",
+                [(digest_id, article_id) for article_id in sorted(article_ids)],
+            )
+        return digest_id
+
+    def digest(self, digest_id: int) -> StoredDigest | None:
+        """Return a stored digest, or None when there is no digest with that id."""
+        row = self._db.execute("SELECT * FROM digests WHERE id = ?", (digest_id,)).fetchone()
+        if row is None:
+            return None
+        return StoredDigest(
+            id=row["id"],
+            kind=row["kind"],
+            created=datetime.fromisoformat(row["created"]),
+            data=json.loads(row["data"]),
+        )
+
+    def latest_digest_id(self, chat: str | None = None) -> int | None:
+        """Return the newest digest sent to ``chat``, else the newest digest at all."""
+        if chat is not None:
+            row = self._db.execute(
+                "SELECT MAX(digest_id) FROM outbox WHERE chat = ? AND state = 'sent'", (chat,)
+            ).fetchone()
+            if row[0] is not None:
+                return int(row[0])
+        row = self._db.execute("SELECT MAX(id) FROM digests").fetchone()
+        return int(row[0]) if row[0] is not None else None
+
+    def digest_of_message(self, chat: str, message_id: int) -> int | None:
+        """Return the digest a sent message belongs to, or None for any other message."""
+        row = self._db.execute(
+            "SELECT digest_id FROM outbox WHERE chat = ? AND message_id = ?", (chat, message_id)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def article_count(self, digest_id: int) -> int:
+        """Return how many articles went into a digest."""
+        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE digest_id = ?", (digest_id,))
+        return int(row.fetchone()[0])
+
+    # -- chats -----------------------------------------------------------------------------
+
+    def subscribe(self, chat: str, *, kind: str, title: str, now: datetime) -> bool:
+        """Subscribe a chat to digests (and enable it again); False if it already was."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM disabled_chats WHERE chat = ?", (chat,))
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat, kind, title, added)"
+                " VALUES (?, ?, ?, ?)",
+                (chat, kind, title, now.isoformat()),
+            )
+            return cursor.rowcount > 0
+
+    def unsubscribe(self, chat: str) -> bool:
+        """End a chat's subscription; False if it had none."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM subscriptions WHERE chat = ?", (chat,)).rowcount > 0
+
+    def subscriptions(self) -> tuple[Chat, ...]:
+        """Return the subscribed chats, oldest first."""
+        rows = self._db.execute("SELECT * FROM subscriptions ORDER BY added, chat").fetchall()
+        return tuple(
+            Chat(r["chat"], r["kind"], r["title"], datetime.fromisoformat(r["added"]))
+            for r in rows
+        )
+
+    def disable_chat(self, chat: str, *, reason: str, now: datetime) -> bool:
+        """Stop delivering to a chat, keeping its pending messages; False if it already was."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO disabled_chats (chat, reason, disabled) VALUES (?, ?, ?)",
+                (chat, reason, now.isoformat()),
+            )
+            return cursor.rowcount > 0
+
+    def enable_chat(self, chat: str) -> bool:
+        """Deliver to a disabled chat again, pending messages first; False if it was not."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM disabled_chats WHERE chat = ?", (chat,)).rowcount > 0
+
+    def disabled_chats(self) -> tuple[Chat, ...]:
+        """Return the disabled chats with the reason as title, oldest first."""
+        rows = self._db.execute("SELECT * FROM disabled_chats ORDER BY disabled, chat")
+        return tuple(
+            Chat(r["chat"], "disabled", r["reason"], datetime.fromisoformat(r["disabled"]))
+            for r in rows.fetchall()
+        )

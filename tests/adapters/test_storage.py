@@ -1,0 +1,229 @@
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.adapters.database import MIGRATIONS
+from bot.adapters.storage import Storage
+from bot.core.models import Article, Digest, Figure, Source, Story, StorySentence
+
+NOW = datetime(2024, 6, 26, 7, 0, tzinfo=UTC)
+
+
+def story(title, *article_ids):
+    return Story(
+        title=title,
+        sentences=tuple(StorySentence(f"{title} Satz {a}.", a) for a in article_ids),
+        sources=tuple(
+            Source(id=a, title=f"Titel {a}", outlet="tagesschau.de") for a in article_ids
+        ),
+        figures=(Figure(390, "390", "Gefangene", f"{title} Satz.", article_ids[0]),),
+    )
+
+
+def article(article_id, **extra):
+    return Article(
+        id=article_id, text=f"Text von {article_id}.", title=f"Titel {article_id}", **extra
+    )
+
+
+@pytest.fixture
+def storage(tmp_path):
+    store = Storage(tmp_path / "sub" / "k.sqlite3")
+    yield store
+    store.close()
+
+
+def test_new_file_has_current_schema_in_wal_mode(tmp_path):
+    path = tmp_path / "k.sqlite3"
+    Storage(path).close()
+
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path):
+    path = tmp_path / "k.sqlite3"
+    first = Storage(path)
+    first.add_articles([article("a")], now=NOW)
+    first.close()
+
+    again = Storage(path)
+
+    assert again.schema_version == len(MIGRATIONS)
+    assert [a.id for a in again.new_articles()] == ["a"]
+    again.close()
+
+
+def test_articles_are_stored_once_and_round_trip(storage):
+    published = datetime(2024, 6, 25, 18, 24, tzinfo=UTC)
+    given = article("a", url="https://example.org/a", outlet="dpa", published=published)
+
+    assert storage.add_articles([given, article("b")], now=NOW) == 2
+    assert storage.add_articles([given], now=NOW) == 0
+    assert storage.new_articles() == (given, article("b"))
+
+
+def test_articles_in_a_digest_are_no_longer_new(storage):
+    storage.add_articles([article("a"), article("b"), article("c")], now=NOW)
+    digest = Digest(stories=(story("Tausch", "a", "b"),))
+
+    digest_id = storage.save_digest(digest, data={"stories": []}, kind="digest", created=NOW)
+
+    assert [a.id for a in storage.new_articles()] == ["c"]
+    assert storage.article_digest("a") == digest_id
+    assert storage.article_count(digest_id) == 2
+
+
+def test_an_article_joins_only_its_first_digest(storage):
+    storage.add_articles([article("a")], now=NOW)
+    first = storage.save_digest(
+        Digest(stories=(story("Eins", "a"),)), data={}, kind="digest", created=NOW
+    )
+
+    storage.save_digest(Digest(stories=(story("Zwei", "a"),)), data={}, kind="digest", created=NOW)
+
+    assert storage.article_digest("a") == first
+
+
+def test_digest_data_round_trips(storage):
+    data = {
+        "stories": [
+            {"title": "Gefangenenaustausch", "sentences": [{"text": "„Zitat“", "source": "a"}]}
+        ]
+    }
+
+    digest_id = storage.save_digest(Digest(stories=()), data=data, kind="push", created=NOW)
+    stored = storage.digest(digest_id)
+
+    assert (stored.id, stored.kind, stored.created, stored.data) == (digest_id, "push", NOW, data)
+    assert storage.digest(digest_id + 1) is None
+
+
+def test_a_digest_is_queued_for_a_chat_only_once(storage):
+    digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    markup = {"inline_keyboard": [[{"text": "Quellen", "callback_data": "q:1:0"}]]}
+
+    assert storage.enqueue_digest(
+        digest_id, "-100", kind="group", messages=[("eins", markup), ("zwei", None)], now=NOW
+    )
+    assert not storage.enqueue_digest(
+        digest_id, "-100", kind="group", messages=[("eins", None)], now=NOW
+    )
+
+    queued = storage.unsent_messages()
+    assert [(m.chat, m.text, m.markup) for m in queued] == [
+        ("-100", "eins", markup),
+        ("-100", "zwei", None),
+    ]
+
+
+def test_sent_messages_map_back_to_their_digest(storage):
+    digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    storage.enqueue_digest(digest_id, "-100", kind="group", messages=[("eins", None)], now=NOW)
+    (message,) = storage.unsent_messages()
+
+    storage.mark_sending(message.id)
+    storage.mark_sent(message.id, telegram_id=77, now=NOW)
+
+    assert storage.unsent_messages() == ()
+    assert storage.digest_of_message("-100", 77) == digest_id
+    assert storage.digest_of_message("-100", 78) is None
+    assert storage.latest_digest_id("-100") == digest_id
+
+
+def test_latest_digest_of_a_chat_falls_back_to_the_newest(storage):
+    assert storage.latest_digest_id("-100") is None
+
+    older = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    newer = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    storage.enqueue_digest(older, "-100", kind="group", messages=[("alt", None)], now=NOW)
+    (message,) = storage.unsent_messages()
+    storage.mark_sent(message.id, telegram_id=1, now=NOW)
+
+    assert storage.latest_digest_id("-100") == older
+    assert storage.latest_digest_id("-200") == newer
+
+
+def test_a_send_started_but_not_recorded_stays_unsent(tmp_path):
+    path = tmp_path / "k.sqlite3"
+    store = Storage(path)
+    store.enqueue_notice("1", kind="private", text="Hallo", now=NOW)
+    (message,) = store.unsent_messages()
+    store.mark_sending(message.id)
+    store.close()  # the process dies before Telegram's answer is recorded
+
+    again = Storage(path)
+
+    assert [(m.id, m.state) for m in again.unsent_messages()] == [(message.id, "sending")]
+    again.close()
+
+
+def test_disabled_chats_keep_their_messages_until_enabled(storage):
+    storage.enqueue_notice("@kanal", kind="channel", text="eins", now=NOW)
+    storage.enqueue_notice("@anderer", kind="channel", text="zwei", now=NOW)
+
+    assert storage.disable_chat("@kanal", reason="403", now=NOW)
+    assert not storage.disable_chat("@kanal", reason="403", now=NOW)
+    assert [m.chat for m in storage.unsent_messages()] == ["@anderer"]
+    assert [(c.chat, c.title) for c in storage.disabled_chats()] == [("@kanal", "403")]
+
+    assert storage.enable_chat("@kanal")
+    assert [m.chat for m in storage.unsent_messages()] == ["@kanal", "@anderer"]
+
+
+def test_outbox_counts_by_state(storage):
+    for text in ("a", "b", "c"):
+        storage.enqueue_notice("1", kind="private", text=text, now=NOW)
+    first, second, _ = storage.unsent_messages()
+    storage.mark_sent(first.id, telegram_id=5, now=NOW)
+    storage.mark_failed(second.id, error="400")
+
+    counts = storage.outbox_counts()
+
+    assert (counts.pending, counts.sent, counts.failed) == (1, 1, 1)
+
+
+def test_subscriptions(storage):
+    assert storage.subscribe("-100", kind="group", title="Runde", now=NOW)
+    assert not storage.subscribe("-100", kind="group", title="Runde", now=NOW)
+    assert [(c.chat, c.kind, c.title) for c in storage.subscriptions()] == [
+        ("-100", "group", "Runde")
+    ]
+
+    assert storage.unsubscribe("-100")
+    assert not storage.unsubscribe("-100")
+    assert storage.subscriptions() == ()
+
+
+def test_subscribing_again_enables_a_disabled_chat(storage):
+    storage.disable_chat("-100", reason="403", now=NOW)
+
+    storage.subscribe("-100", kind="group", title="Runde", now=NOW)
+
+    assert storage.disabled_chats() == ()
+
+
+def enqueue_then_crash(storage):
+    with storage.transaction():
+        storage.enqueue_notice("1", kind="private", text="eins", now=NOW)
+        raise RuntimeError("crash")
+
+
+def test_a_failed_transaction_leaves_nothing(storage):
+    with pytest.raises(RuntimeError, match="crash"):
+        enqueue_then_crash(storage)
+
+    assert storage.unsent_messages() == ()
+
+
+def test_meta_and_ingested_files(storage):
+    assert storage.meta("last_run") == ""
+    storage.set_meta("last_run", "2024-06-26T07:00:00+02:00")
+    assert storage.meta("last_run") == "2024-06-26T07:00:00+02:00"
+
+    assert not storage.file_unchanged("inbox/a.txt", mtime_ns=1, size=2)
+    storage.mark_file("inbox/a.txt", mtime_ns=1, size=2)
+    assert storage.file_unchanged("inbox/a.txt", mtime_ns=1, size=2)
+    assert not storage.file_unchanged("inbox/a.txt", mtime_ns=3, size=2)
