@@ -1,0 +1,437 @@
+"""Numbers: every cardinal number in a German text, and what kind of number it is.
+
+``find_numbers`` reads digits (``1.000``, ``2,5``, ``55 000``), number words (``drei``,
+``dreiundzwanzig``, ``zweitausend``), scale words (``2,5 Millionen``, ``1,5 Mio.``), ranges
+(``20 bis 30``, ``zwischen 20 und 30``) and units (``Prozent``, ``€``, ``30-tägige``). Each match
+gets a ``kind``: only ``figure`` matches are candidates for key figures; dates, years, clock
+times, ages, ordinals, numbers in names and legal references are found but kept apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Kinds of numbers. Only FIGURE is a key-figure candidate.
+FIGURE = "figure"
+DATE = "date"
+YEAR = "year"
+TIME = "time"
+AGE = "age"
+ORDINAL = "ordinal"
+NAME = "name"
+LAW = "law"
+PHONE = "phone"
+SCORE = "score"
+COMPOUND = "compound"
+VAGUE = "vague"
+OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A cardinal number as written in a text.
+
+    Attributes:
+        start: Offset of ``text`` in the searched text.
+        end: End offset (``text == searched[start:end]``).
+        text: The number as written, with its scale word, range end and unit.
+        value: The normalised number; for a range its low end; 0.0 for forms that are no
+            plain number (``26.06.2024``, ``07:27``, phone numbers, regnal numbers).
+        kind: ``figure``, ``date``, ``year``, ``time``, ``age``, ``ordinal``, ``name``,
+            ``law``, ``phone``, ``score``, ``compound``, ``vague`` or ``other``.
+        value_high: The high end of a range, else None.
+        unit: Canonical unit (``Prozent``, ``Euro``, ``Tage``), if any.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: str
+    value_high: float | None = None
+    unit: str | None = None
+
+
+# Number words, from the German spelling rules (Duden, "Zahlwörter"); ``ein`` only inside
+# compounds, since on its own it is the article.
+_UNITS = {
+    "ein": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+}
+_TEENS = {
+    "zehn": 10,
+    "elf": 11,
+    "zwölf": 12,
+    "dreizehn": 13,
+    "vierzehn": 14,
+    "fünfzehn": 15,
+    "sechzehn": 16,
+    "siebzehn": 17,
+    "achtzehn": 18,
+    "neunzehn": 19,
+}
+_TENS = {
+    "zwanzig": 20,
+    "dreißig": 30,
+    "vierzig": 40,
+    "fünfzig": 50,
+    "sechzig": 60,
+    "siebzig": 70,
+    "achtzig": 80,
+    "neunzig": 90,
+}
+_SPECIAL = {"eins": 1.0, "null": 0.0, "anderthalb": 1.5, "zweier": 2.0, "dreier": 3.0}
+# Plural quantity nouns: numbers (UD tags them NUM) but not precise enough for a key figure.
+_VAGUE = {
+    "dutzend": 12,
+    "dutzende": 12,
+    "dutzenden": 12,
+    "hunderte": 100,
+    "hunderten": 100,
+    "tausende": 1000,
+    "tausenden": 1000,
+    "zehntausende": 10_000,
+    "zehntausenden": 10_000,
+    "hunderttausende": 100_000,
+    "hunderttausenden": 100_000,
+    "million": 1e6,
+    "millionen": 1e6,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "billion": 1e12,
+    "billionen": 1e12,
+}
+# Scale words after a number (``2,5 Millionen``); ``Mio``/``Mrd`` with or without the dot.
+_SCALES = {
+    "tausend": 1e3,
+    "million": 1e6,
+    "millionen": 1e6,
+    "mio.": 1e6,
+    "mio": 1e6,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "mrd.": 1e9,
+    "mrd": 1e9,
+    "billion": 1e12,
+    "billionen": 1e12,
+    "bio.": 1e12,
+}
+_SCALE_RE = re.compile(
+    r"[ \u00a0](Tausend|Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|Billion"
+    r"|Bio\.)(?!\w)"
+)
+# Units and currencies after a number: canonical name, then the spellings (longest first).
+UNITS: tuple[tuple[str, str], ...] = (
+    ("Prozentpunkte", r"Prozentpunkten?"),
+    ("Prozent", r"Prozent|%"),
+    ("Euro", r"Euro|€|EUR(?!\w)"),
+    ("Dollar", r"US-Dollar|Dollar|\$|USD(?!\w)"),
+    ("Franken", r"Franken|CHF(?!\w)"),
+    ("Pfund", r"Pfund"),
+    ("Rubel", r"Rubel"),
+    ("Mark", r"Mark(?!\w)|DM(?!\w)"),
+    ("Schilling", r"Schilling"),
+    ("Cent", r"Cent"),
+    ("km/h", r"km/h|Stundenkilometern?"),
+    ("Quadratkilometer", r"Quadratkilometern?|km²"),
+    ("Quadratmeter", r"Quadratmetern?|m²|qm(?!\w)"),
+    ("Kubikmeter", r"Kubikmetern?|m³"),
+    ("Hektar", r"Hektar|ha(?!\w)"),
+    ("Kilometer", r"Kilometern?|km(?!\w)"),
+    ("Zentimeter", r"Zentimetern?|cm(?!\w)"),
+    ("Millimeter", r"Millimetern?|mm(?!\w)"),
+    ("Meter", r"Metern?|m(?!\w)"),
+    ("Tonnen", r"Tonnen"),
+    ("Kilogramm", r"Kilogramm|Kilo(?!\w)|kg(?!\w)"),
+    ("Liter", r"Litern?"),
+    ("Barrel", r"Barrel"),
+    ("Grad", r"Grad(?: Celsius)?|°C|°"),
+    ("Megawatt", r"Megawatt|MW(?!\w)"),
+    ("Kilowattstunden", r"Kilowattstunden|kWh(?!\w)"),
+    ("Stunden", r"Stunden?(?!\w)"),
+    ("Minuten", r"Minuten?(?!\w)"),
+    ("Sekunden", r"Sekunden?(?!\w)"),
+    ("Tage", r"Tagen?(?!\w)|Tag(?!\w)"),
+    ("Wochen", r"Wochen?(?!\w)"),
+    ("Monate", r"Monaten?(?!\w)|Monat(?!\w)"),
+    ("Jahrzehnte", r"Jahrzehnten?(?!\w)"),
+    ("Jahre", r"Jahren?(?!\w)|Jahr(?!\w)"),
+)
+_UNIT_RES = tuple((name, re.compile(r"[ \u00a0]?(?:" + pattern + r")")) for name, pattern in UNITS)
+# Adjectives built on a number (``30-tägige``): suffix stem -> unit; ``jährig`` is an age.
+_ADJ_UNITS = {
+    "tägig": "Tage",
+    "stündig": "Stunden",
+    "wöchig": "Wochen",
+    "monatig": "Monate",
+    "minütig": "Minuten",
+    "prozentig": "Prozent",
+    "jährig": "Jahre",
+}
+_ADJ_UNIT_RE = re.compile(r"-(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)\w*", re.I)
+
+_MONTHS = (
+    r"Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+    r"|Dezember|Jan\.|Feb\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
+)
+_DAY_MONTH_RE = re.compile(r"\.\s*(?:" + _MONTHS + r")(?!\w)")
+_MONTH_BEFORE_RE = re.compile(r"(?:" + _MONTHS + r")\s+$")
+# Words before a number that make it a reference, not an amount (``§ 87g``, ``Artikel 5``).
+_LAW_BEFORE_RE = re.compile(
+    r"(?:§§?|Art\.|Artikel|Abs\.|Absatz|Paragrafe?n?|Paragraphe?n?|Ziffer|Satz|Kapitel|Nr\."
+    r"|Nummer|Seite|S\.|Bd\.|Band)\s*$"
+)
+_NAME_BEFORE_RE = re.compile(
+    r"(?:Platz|Gleis|Linie|Stufe|Klasse|Kategorie|Level|Staffel|Folge|Formel|Windows|Runde"
+    r"|Gruppe|Terminal|Bus|Tram|Zimmer|Block|Halle|Team)\s+$"
+)
+# Qualifiers before a four-digit number that make it an amount, not a year.
+_QUALIFIED_BEFORE_RE = re.compile(
+    r"(?:mehr als|weniger als|bis zu|rund|etwa|ca\.|circa|knapp|mindestens|über|fast|je"
+    r"|jeweils|insgesamt|gut|nur|auf|um)\s+$"
+)
+_CLOCK_AFTER_RE = re.compile(r"[ \u00a0]?Uhr(?!\w)|[ \u00a0]?h(?!\w)")
+# Regnal numbers after a name (``Friedrich III``): names, counted for recall only.
+_ROMAN_RE = re.compile(r"(?<=[a-zäöüß] )(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIV|XV|XVI)(?!\w)")
+# Telephone numbers: an area code with its leading 0 (or +country), then the line number.
+_PHONE_RE = re.compile(r"(?:\+\d{1,3}[ /-]?\(?0?\)?|\(?0)\d{2,5}\)?[ /-]?\d{3,}(?:[ -]\d{2,})*")
+_DIGITS_RE = re.compile(r"\+?\d+(?:[.,:/]\d+)*")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SPACES = " \u00a0\u202f\u2009"
+_RANGE_RE = re.compile(r"(?:\s*[\u2013-]\s*|\s+bis\s+)")
+
+
+def _below_hundred(word: str) -> int | None:
+    if word in _TEENS:
+        return _TEENS[word]
+    if word in _TENS:
+        return _TENS[word]
+    if word in _UNITS:
+        return _UNITS[word]
+    unit, sep, tens = word.partition("und")
+    if sep and unit in _UNITS and tens in _TENS:
+        return _UNITS[unit] + _TENS[tens]
+    return None
+
+
+def _below_thousand(word: str) -> int | None:
+    head, sep, rest = word.partition("hundert")
+    if not sep:
+        return _below_hundred(word)
+    hundreds = 1 if head == "" else _UNITS.get(head)
+    rest = rest.removeprefix("und")
+    low = 0 if rest == "" else _below_hundred(rest)
+    if hundreds is None or low is None:
+        return None
+    return hundreds * 100 + low
+
+
+@lru_cache(maxsize=50_000)
+def parse_number_word(word: str) -> float | None:
+    """Return the value of a German cardinal number word (``dreiundzwanzig`` -> 23), else None.
+
+    ``ein``/``eine`` on their own are articles and give None; ``eins`` is 1.
+    """
+    word = word.lower()
+    if word in _SPECIAL:
+        return _SPECIAL[word]
+    if word.endswith("einhalb") and word != "einhalb":
+        whole = parse_number_word(word.removesuffix("einhalb"))
+        return None if whole is None else whole + 0.5
+    head, sep, rest = word.partition("tausend")
+    if sep:
+        thousands = 1 if head == "" else _below_thousand(head)
+        rest = rest.removeprefix("und")
+        low = 0 if rest == "" else _below_thousand(rest)
+        if thousands is None or low is None:
+            return None
+        return float(thousands * 1000 + low)
+    value = _below_thousand(word)
+    return None if value is None or word == "ein" else float(value)
+
+
+def parse_digits(form: str) -> float | None:
+    """Return the value of a German digit number (``1.000`` -> 1000, ``2,5`` -> 2.5)."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", form):
+        return float(form.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+(?:,\d+)?", form):
+        return float(form.replace(",", "."))
+    if re.fullmatch(r"\d+\.\d+", form):  # ``2.20``: a decimal point, as in translated text
+        return float(form)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    start: int
+    end: int
+    value: float
+    word: bool
+    vague: bool = False
+    plain: bool = True  # False for digit forms that are no plain number (``26.06.2024``)
+
+
+def _atoms(text: str) -> list[_Atom]:
+    atoms = []
+    for match in _DIGITS_RE.finditer(text):
+        form = match.group()
+        value = parse_digits(form.lstrip("+"))
+        atoms.append(
+            _Atom(match.start(), match.end(), value or 0.0, False, plain=value is not None)
+        )
+    for match in _WORD_RE.finditer(text):
+        word = match.group().lower()
+        value = parse_number_word(word)
+        if value is not None:
+            atoms.append(_Atom(match.start(), match.end(), value, True))
+        elif word in _VAGUE:
+            atoms.append(_Atom(match.start(), match.end(), float(_VAGUE[word]), True, True))
+        elif word in {"ein", "eine", "einer", "einen"} and _SCALE_RE.match(text, match.end()):
+            atoms.append(_Atom(match.start(), match.end(), 1.0, True))
+    for match in _ROMAN_RE.finditer(text):
+        name = re.search(r"(\w+) $", text[max(0, match.start() - 30) : match.start()])
+        if name and name.group(1)[0].isupper():
+            atoms.append(_Atom(match.start(), match.end(), 0.0, True))
+    return sorted(atoms, key=lambda atom: atom.start)
+
+
+def find_numbers(text: str) -> tuple[NumberMatch, ...]:
+    """Return every cardinal number in ``text`` in order, each with its kind."""
+    atoms = _atoms(text)
+    found: list[NumberMatch] = []
+    index = 0
+    while index < len(atoms):
+        atom = atoms[index]
+        index += 1
+        if found and atom.start < found[-1].end:
+            continue
+        start, end, value = atom.start, atom.end, atom.value
+        phone = None if atom.word else _PHONE_RE.match(text, start)
+        if phone and (text[start] == "+" or not re.fullmatch(r"0\d?", text[start:end])):
+            while index < len(atoms) and atoms[index].start < phone.end():
+                index += 1
+            found.append(NumberMatch(start, phone.end(), phone.group(), 0.0, PHONE))
+            continue
+        if text[start:end].isupper():
+            found.append(NumberMatch(start, end, text[start:end], value, NAME))
+            continue
+        # ``55 000``: digit groups separated by a space are one number.
+        while (
+            not atom.word
+            and re.fullmatch(r"\d{1,3}", text[start:end])
+            and index < len(atoms)
+            and not atoms[index].word
+            and atoms[index].start == end + 1
+            and text[end] in _SPACES
+            and re.fullmatch(r"\d{3}", text[atoms[index].start : atoms[index].end])
+            and text[start : atoms[index].end].count(" ") + text[start:end].count(".") < 4
+        ):
+            value = value * 1000 + atoms[index].value
+            end = atoms[index].end
+            index += 1
+        number_end = end
+        value, end = _scaled(text, value, end)
+        high = None
+        range_match = _RANGE_RE.match(text, end)
+        between = re.search(r"zwischen\s+$", text[max(0, start - 12) : start])
+        if between:
+            range_match = re.compile(r"\s+und\s+").match(text, end)
+        if range_match and index < len(atoms) and atoms[index].start == range_match.end():
+            nxt = atoms[index]
+            high, high_end = _scaled(text, nxt.value, nxt.end)
+            if high_end > nxt.end and end == number_end:  # ``2 bis 3 Millionen``
+                value *= high / nxt.value if nxt.value else 1
+            if text[end : nxt.start].strip() not in {"-", "\u2013"} or not nxt.word:
+                end = high_end
+                index += 1
+            else:
+                high = None
+        kind, unit, end = _classify(text, atom, start, number_end, end)
+        if between and high is not None:  # ``zwischen 20 und 30``: the range starts at zwischen
+            start -= len(between.group())
+        found.append(NumberMatch(start, end, text[start:end], value, kind, high, unit))
+    return tuple(found)
+
+
+def _scaled(text: str, value: float, end: int) -> tuple[float, int]:
+    match = _SCALE_RE.match(text, end)
+    if match is None:
+        return value, end
+    return value * _SCALES[match.group(1).lower()], match.end()
+
+
+def _unit_at(text: str, end: int) -> tuple[str | None, int]:
+    for name, pattern in _UNIT_RES:
+        match = pattern.match(text, end)
+        if match:
+            return name, match.end()
+    return None, end
+
+
+def _classify(
+    text: str, atom: _Atom, start: int, number_end: int, end: int
+) -> tuple[str, str | None, int]:
+    """Return kind, unit and the end of the match (the unit included)."""
+    form = text[start:number_end]
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 30]
+    prev = text[start - 1] if start else " "
+    unit, unit_end = _unit_at(text, end)
+    adjective = _ADJ_UNIT_RE.match(text, end)
+    if atom.vague:
+        return VAGUE, None, end
+    if prev.isalpha() or (prev in "-/" and start > 1 and text[start - 2].isalnum()):
+        return (COMPOUND if atom.word else NAME), None, end
+    if _CLOCK_AFTER_RE.match(text, end) or re.fullmatch(r"\d{1,2}:\d{2}", form):
+        return TIME, None, end
+    if atom.word:
+        if after.startswith("-") and not adjective:
+            return COMPOUND, None, end
+    elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?", form + after[:1]) or re.fullmatch(
+        r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})", form
+    ):
+        return DATE, None, end
+    elif re.fullmatch(r"\d+:\d+", form):
+        return SCORE, None, end
+    elif form.startswith(("0", "+")) and len(form) > 3:
+        return PHONE, None, end
+    elif _LAW_BEFORE_RE.search(before):
+        return LAW, None, end
+    elif not atom.plain:
+        return OTHER, None, end
+    elif after[:1].isalpha() and unit is None:
+        return NAME, None, end
+    if adjective:
+        suffix = adjective.group(1).lower()
+        return (AGE if suffix == "jährig" else FIGURE), _ADJ_UNITS[suffix], adjective.end()
+    if re.match(r"\)", after) and prev == "(" and atom.value <= 120:
+        return AGE, None, end
+    if _NAME_BEFORE_RE.search(before):
+        return NAME, None, end
+    if after.startswith(".") and not atom.word and end == number_end:
+        if _DAY_MONTH_RE.match(after):
+            return DATE, None, end
+        if after[1:].strip(" \"'“”»«)") != "":
+            return ORDINAL, None, end
+    if _MONTH_BEFORE_RE.search(before) and not atom.word:
+        return YEAR, None, end
+    if (
+        not atom.word
+        and unit is None
+        and end == number_end
+        and re.fullmatch(r"1\d{3}|20\d{2}|1\d{3}/\d{2,4}|20\d{2}/\d{2,4}", form)
+        and not _QUALIFIED_BEFORE_RE.search(before)
+    ):
+        return YEAR, None, end
+    if not atom.word and "/" in form:
+        return OTHER, None, end
+    return FIGURE, unit, unit_end
