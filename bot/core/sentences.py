@@ -53,7 +53,7 @@ _LEAD = "\"'„“”»«\u201a\u2018\u2019\u203a\u2039([{"
 # Roman numerals used as ordinals (``Ludwig XIV.``, ``II. Weltkrieg``).
 _ROMAN_RE = re.compile(r"[IVXLC]+\Z")
 # Last characters of a line that show it is hard-wrapped, not a heading or paragraph end.
-_WRAP_END = frozenset(',;-(„\u201a»«"/&+')
+_WRAP_END = frozenset(",;-(„\u201a/&+")
 
 # Abbreviations that can also be the last word of a sentence. A dot after them ends the sentence
 # only when the next word is a sentence opener (see SENTENCE_OPENERS). Hand-picked from German
@@ -142,10 +142,6 @@ def _rules(abbreviations: frozenset[str]) -> _Rules:
         multi=pattern,
         final=SENTENCE_FINAL_ABBREVIATIONS & plain,
     )
-
-
-def _is_abbreviation(word: str, rules: _Rules) -> bool:
-    return word in rules.plain or (word[:1].lower() + word[1:]) in rules.plain
 
 
 def _soft_boundary(text: str, pos: int) -> bool:
@@ -237,10 +233,8 @@ def _punctuation_ends(
     if gap.start("punct") < covered:
         # The final dot of a multi-part abbreviation such as ``z. B.``.
         return _final_multi(text, gap, rules) and _soft_boundary(text, nxt)
-    if _is_abbreviation(word, rules):
-        if word in rules.final or (word[:1].lower() + word[1:]) in rules.final:
-            return _soft_boundary(text, nxt)
-        return False
+    if word in rules.plain:
+        return word in rules.final and _soft_boundary(text, nxt)
     if word.isdigit():
         return len(word) == 4 or _soft_boundary(text, nxt)
     if (len(word) == 1 and word.isupper()) or _ROMAN_RE.match(word) or _is_date(word):
