@@ -72,6 +72,11 @@ class Source:
             return self.agency
         return f"{self.title} ({self.id})" if self.title else self.id
 
+    @property
+    def short_name(self) -> str:
+        """A short name for inline credits: outlet, else agency, else the article id."""
+        return self.outlet or self.agency or self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -97,9 +102,11 @@ class Item:
     Attributes:
         id: Article id, or ``<article id>#<n>`` for the n-th entry of a ticker.
         source: Where it comes from.
-        text: The cleaned body text; paragraphs separated by ``\\n\\n``.
+        text: The cleaned body text; paragraphs separated by blank lines.
         sentences: The body's sentences, in text order.
         headings: Subheadings removed from the body (kept for grouping, never summarised).
+        headline: True if the title is a headline from the page, False if it was made from
+            the first sentence.
     """
 
     id: str
@@ -107,6 +114,7 @@ class Item:
     text: str
     sentences: tuple[Sentence, ...]
     headings: tuple[str, ...] = ()
+    headline: bool = False
 
 
 @dataclass(frozen=True, slots=True)

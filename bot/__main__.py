@@ -1,0 +1,263 @@
+"""Command line of Kurzlage: ``kurzlage digest|summarize|sentences|zahlen|quelle|run``.
+
+The ``--format json`` outputs are a contract used by tests, benchmarks and acceptance checks;
+keep their fields stable (new fields may be added). Without ``--format`` each command prints
+for a person, in German, through the templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.files import Inputs, read_inputs
+from bot.adapters.render import Format, Renderer
+from bot.core.models import Digest
+from bot.core.sentences import split_sentences
+from bot.errors import DigestError
+from bot.pipeline import article_figures, build_digest, summarize_article
+from bot.serialize import digest_to_dict, figure_to_dict, source_to_dict
+from bot.settings import Settings, load_settings
+from bot.tables import load_language
+
+logger = logging.getLogger(__name__)
+
+#: Exit codes: 1 nothing usable in the input, 2 bad usage or configuration.
+EXIT_NO_INPUT = 1
+EXIT_USAGE = 2
+DEFAULT_PATHS = (Path("seeds"),)
+
+
+class _Usage(DigestError):
+    """A usage error found after parsing (e.g. ``--story 9`` of a 3-story digest)."""
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _read(paths: Sequence[Path], settings: Settings) -> Inputs:
+    inputs = read_inputs(paths or DEFAULT_PATHS, timezone=settings.digest.timezone)
+    for line in inputs.errors:
+        sys.stderr.write(f"kurzlage: {line}\n")
+    if not inputs.articles:
+        raise _NoInput
+    return inputs
+
+
+class _NoInput(Exception):
+    """No usable article in the input (each problem was already reported)."""
+
+
+def _story(digest: Digest, number: int | None) -> int | None:
+    if number is not None and not 1 <= number <= len(digest.stories):
+        raise _Usage(f"--story {number}: this digest has stories 1 to {len(digest.stories)}")
+    return number
+
+
+def _print_messages(texts: Sequence[str], renderer: Renderer, fmt: Format) -> None:
+    for index, text in enumerate(texts, start=1):
+        if len(texts) > 1:
+            _emit(renderer.render("cli_separator.txt", number=index, total=len(texts)))
+        _emit(text)
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+    """Print the digest of the inputs."""
+    inputs = _read(args.paths, settings)
+    digest = build_digest(inputs.articles, settings=settings.digest, lang=load_language())
+    if args.format == "json":
+        _emit(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2))
+        return
+    fmt: Format = "html" if args.format == "html" else "text"
+    _print_messages([m.text for m in renderer.digest_messages(digest, fmt=fmt)], renderer, fmt)
+
+
+def cmd_summarize(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+    """Print the best sentences of each article alone."""
+    lang = load_language()
+    for article in _read(args.paths, settings).articles:
+        sentences = summarize_article(article, n=args.n, settings=settings.digest, lang=lang)
+        if args.format == "json":
+            _emit(json.dumps({"id": article.id, "sentences": list(sentences)}, ensure_ascii=False))
+        else:
+            _emit(renderer.render("summary.txt", article=article, sentences=sentences))
+
+
+def cmd_sentences(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+    """Print each article's text split into sentences, exactly as given."""
+    lang = load_language()
+    for article in _read(args.paths, settings).articles:
+        spans = split_sentences(article.text, abbreviations=lang.abbreviations)
+        sentences = [article.text[span.start : span.end] for span in spans]
+        if args.format == "json":
+            _emit(json.dumps({"id": article.id, "sentences": sentences}, ensure_ascii=False))
+        else:
+            _emit(renderer.render("sentences.txt", article=article, sentences=sentences))
+
+
+def cmd_zahlen(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+    """Print the key figures: per article as JSON Lines, else as ``/zahlen`` shows them."""
+    inputs = _read(args.paths, settings)
+    lang = load_language()
+    if args.format == "json":
+        wanted: set[str] | None = None
+        if args.story is not None:
+            digest = build_digest(inputs.articles, settings=settings.digest, lang=lang)
+            number = _story(digest, args.story)
+            assert number is not None
+            wanted = {s.id for s in digest.stories[number - 1].sources}
+        for article in inputs.articles:
+            if wanted is not None and article.id not in wanted:
+                continue
+            figures = article_figures(article, settings=settings.digest, lang=lang)
+            _emit(
+                json.dumps(
+                    {"id": article.id, "figures": [figure_to_dict(f) for f in figures]},
+                    ensure_ascii=False,
+                )
+            )
+        return
+    digest = build_digest(inputs.articles, settings=settings.digest, lang=lang)
+    fmt: Format = "html" if args.format == "html" else "text"
+    pages = renderer.zahlen(digest, story=_story(digest, args.story), fmt=fmt)
+    _print_messages(pages, renderer, fmt)
+
+
+def cmd_quelle(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+    """Print the sources of the digest of the inputs, as ``/quelle`` shows them."""
+    inputs = _read(args.paths, settings)
+    digest = build_digest(inputs.articles, settings=settings.digest, lang=load_language())
+    number = _story(digest, args.story)
+    if args.format == "json":
+        numbers = [number] if number else range(1, len(digest.stories) + 1)
+        for n in numbers:
+            story = digest.stories[n - 1]
+            _emit(
+                json.dumps(
+                    {
+                        "story": n,
+                        "title": story.title,
+                        "sources": [source_to_dict(s) for s in story.sources],
+                        "sentences": [
+                            {
+                                "text": s.text,
+                                "source": s.source,
+                                "confirmed_by": list(s.confirmed_by),
+                            }
+                            for s in story.sentences
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    fmt: Format = "html" if args.format == "html" else "text"
+    _print_messages(renderer.quelle(digest, story=number, fmt=fmt), renderer, fmt)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> int:
+    """Start the Telegram bot."""
+    from bot.app import run  # imported here: the other commands need no Telegram stack
+
+    return run(settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="settings file (default: $KURZLAGE_CONFIG or config/kurzlage.toml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="kurzlage",
+        description="Short extractive German news digests, for Telegram.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str,
+        func: Callable[..., Any],
+        helptext: str,
+        *,
+        paths: str = "*",
+        formats: Sequence[str] = ("text", "json"),
+    ) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=helptext, description=helptext, parents=[common])
+        if paths:
+            command.add_argument(
+                "paths",
+                nargs=paths,
+                type=Path,
+                metavar="PATH",
+                help="article file or directory (.txt .md .json .jsonl .html); default: seeds/",
+            )
+        if formats:
+            command.add_argument("--format", choices=formats, default="text")
+        command.set_defaults(func=func)
+        return command
+
+    add(
+        "digest",
+        cmd_digest,
+        "digest of the articles (default PATH: seeds/)",
+        paths="*",
+        formats=("text", "html", "json"),
+    )
+    add("summarize", cmd_summarize, "best sentences of each article alone").add_argument(
+        "-n", type=int, default=3, help="sentences per article (default 3)"
+    )
+    add("sentences", cmd_sentences, "each article's text split into sentences")
+    add(
+        "zahlen",
+        cmd_zahlen,
+        "key figures (as /zahlen shows them; JSON: per article)",
+        formats=("text", "html", "json"),
+    ).add_argument("--story", type=int, metavar="N")
+    add(
+        "quelle",
+        cmd_quelle,
+        "sources of the digest (as /quelle shows them)",
+        formats=("text", "html", "json"),
+    ).add_argument("--story", type=int, metavar="N")
+    add("run", cmd_run, "start the Telegram bot (token from KURZLAGE_TOKEN)", paths="", formats=())
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="kurzlage: %(levelname)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs contain the token
+    if getattr(args, "n", 1) is not None and getattr(args, "n", 1) < 1:
+        parser.error("-n must be at least 1")
+    try:
+        settings = load_settings(args.config)
+        result = args.func(args, settings, Renderer())
+    except _NoInput:
+        sys.stderr.write("kurzlage: no usable article in the input\n")
+        return EXIT_NO_INPUT
+    except _Usage as err:
+        sys.stderr.write(f"kurzlage: {err}\n")
+        return EXIT_USAGE
+    except DigestError as err:
+        sys.stderr.write(f"kurzlage: {err}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

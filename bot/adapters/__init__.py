@@ -1,0 +1,1 @@
+"""Thin adapters around the core: files in, SQLite store, templates, Telegram out."""

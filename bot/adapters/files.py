@@ -1,0 +1,332 @@
+"""Read articles from files: plain text, Markdown, JSON, JSON Lines and HTML pages.
+
+Every unusable input becomes one line in ``Inputs.errors`` that names it; the others are still
+read. Nothing here raises for bad input, so one broken file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.models import Article
+
+logger = logging.getLogger(__name__)
+
+#: File endings read as one plain-text article each.
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+#: File endings read as HTML pages, one article each.
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+#: Largest single article file read (bytes). A long news page is ~200 kB of HTML; a larger
+#: file is almost surely not one article, and reading it would only cost time and memory.
+MAX_FILE_BYTES = 5_000_000
+#: Largest JSON Lines file (bytes); it is read line by line, each line one article.
+MAX_JSONL_BYTES = 500_000_000
+#: Share of control characters above which a file counts as binary, not text.
+BINARY_CONTROL_SHARE = 0.05
+_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+_HTML_START = ("<!doctype html", "<html", "<head", "<body", "<article", "<p>", "<div")
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What could be read: the articles, and one message per unusable input."""
+
+    articles: tuple[Article, ...]
+    errors: tuple[str, ...]
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the readable text of an HTML page: title, headings and paragraphs."""
+
+    _SKIP = frozenset(
+        {
+            "script",
+            "style",
+            "noscript",
+            "nav",
+            "header",
+            "footer",
+            "aside",
+            "figure",
+            "figcaption",
+            "form",
+            "button",
+            "svg",
+            "template",
+            "iframe",
+        }
+    )
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "section",
+            "article",
+            "blockquote",
+            "tr",
+            "ul",
+            "ol",
+            "main",
+            "time",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self._BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """Return the title and the readable text of an HTML page, paragraphs on their own lines."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    paragraphs = (" ".join(block.split()) for block in "".join(parser.parts).split("\n\n"))
+    return " ".join(parser.title.split()), "\n\n".join(p for p in paragraphs if p)
+
+
+def looks_like_html(text: str) -> bool:
+    """Return True if the text is an HTML page rather than plain text."""
+    head = text.lstrip()[:200].lower()
+    return head.startswith(_HTML_START) or ("<p>" in text[:5000].lower() and "</p>" in text)
+
+
+def decode(data: bytes) -> str | None:
+    """Decode file bytes: UTF-8 (with or without BOM), else Windows-1252/Latin-1.
+
+    Returns None for binary data (NUL bytes or many control characters).
+    """
+    if b"\x00" in data[:65536]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # German text that is not UTF-8 is, in practice, Windows-1252 (a superset of
+        # Latin-1 for printable characters); the five bytes it leaves undefined fall back.
+        text = (
+            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+        )
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in _ALLOWED_CONTROLS)
+    if sample and controls / len(sample) > BINARY_CONTROL_SHARE:
+        return None
+    return text
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_time(value: Any, zone: tzinfo) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def _article_from_json(obj: Any, *, fallback_id: str, zone: tzinfo) -> Article:
+    if not isinstance(obj, dict):
+        raise ValueError("expected a JSON object with 'text'")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("no 'text' (a non-empty string is required)")
+    raw_id = obj.get("id")
+    article_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else fallback_id
+    title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+    if looks_like_html(text):
+        html_title, text = html_to_text(text)
+        title = title or html_title
+
+    def optional(key: str) -> str | None:
+        value = obj.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    return Article(
+        id=article_id,
+        text=text,
+        title=(title or "").strip(),
+        url=optional("url"),
+        outlet=optional("outlet"),
+        published=_parse_time(obj.get("published"), zone),
+    )
+
+
+def _read_file(path: Path, zone: tzinfo) -> Iterator[Article | str]:
+    """Yield the articles of one file, and an error line for whatever is unusable."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        yield f"{path}: cannot read ({err.strerror or err})"
+        return
+    limit = MAX_JSONL_BYTES if suffix == ".jsonl" else MAX_FILE_BYTES
+    if size > limit:
+        yield f"{path}: too large ({size / 1e6:.1f} MB; limit {limit / 1e6:.0f} MB), skipped"
+        return
+    if size == 0:
+        yield f"{path}: empty file, skipped"
+        return
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, zone)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        yield f"{path}: cannot read ({err.strerror or err})"
+        return
+    text = decode(data)
+    if text is None:
+        yield f"{path}: binary file, not text; skipped"
+        return
+    if not text.strip():
+        yield f"{path}: no text in file, skipped"
+        return
+    if suffix == ".json":
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield f"{path}: not valid JSON ({err.msg} at line {err.lineno}), skipped"
+            return
+        objs = obj if isinstance(obj, list) else [obj]
+        for n, entry in enumerate(objs, start=1):
+            fallback = path.stem if len(objs) == 1 else f"{path.stem}-{n}"
+            try:
+                yield _article_from_json(entry, fallback_id=fallback, zone=zone)
+            except ValueError as err:
+                yield f"{path}: article {n}: {err}; skipped"
+        return
+    title = ""
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        title, text = html_to_text(text)
+        if not text.strip():
+            yield f"{path}: HTML page without readable text, skipped"
+            return
+    yield Article(id=path.stem, text=text, title=title)
+
+
+def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[Article | str]:
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        yield f"{path}: cannot read ({err.strerror or err})"
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if len(raw) > MAX_FILE_BYTES:
+                yield f"{path}:{number}: line too large ({len(raw) / 1e6:.1f} MB), skipped"
+                continue
+            line = decode(raw)
+            if line is None:
+                yield f"{path}:{number}: binary data, skipped"
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                yield _article_from_json(obj, fallback_id=f"{path.stem}-{number}", zone=zone)
+            except json.JSONDecodeError as err:
+                yield f"{path}:{number}: not valid JSON ({err.msg}), skipped"
+            except ValueError as err:
+                yield f"{path}:{number}: {err}; skipped"
+
+
+def _expand(path: Path) -> Iterator[Path | str]:
+    if path.is_dir():
+        found = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not found:
+            yield f"{path}: no article files (.txt .md .json .jsonl .html) in directory"
+        yield from found
+    elif path.is_file():
+        yield path
+    elif path.exists():
+        yield f"{path}: not a regular file, skipped"
+    else:
+        yield f"{path}: no such file or directory"
+
+
+def read_inputs(paths: Sequence[Path], *, timezone: str = "Europe/Berlin") -> Inputs:
+    """Read every article under ``paths`` (files, or directories searched recursively).
+
+    Args:
+        paths: Files or directories.
+        timezone: Zone given to ``published`` times written without one.
+
+    Returns:
+        The articles in path order (duplicate ids keep their first occurrence), and one
+        error line per unusable input.
+    """
+    zone = ZoneInfo(timezone)
+    articles: list[Article] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for given in paths:
+        for entry in _expand(given):
+            if isinstance(entry, str):
+                errors.append(entry)
+                continue
+            for result in _read_file(entry, zone):
+                if isinstance(result, str):
+                    errors.append(result)
+                elif result.id in seen:
+                    errors.append(f"{entry}: duplicate article id {result.id!r}, skipped")
+                else:
+                    seen.add(result.id)
+                    articles.append(result)
+    for line in errors:
+        logger.debug("input skipped: %s", line)
+    return Inputs(articles=tuple(articles), errors=tuple(errors))

@@ -1,0 +1,425 @@
+"""Cleaning: from a scraped page's text to items (the article, or each live-ticker entry).
+
+Scraped news pages carry photo captions and credits, related-link lists, teaser links,
+``Stand:`` lines, program notes, agency tags, kickers glued to headlines and live-ticker entry
+headers. Cleaning removes all of that from the text; what it says about the source (agency,
+outlet, time, credits) becomes the item's ``Source``. The remaining sentences are verbatim
+substrings of the input: cleaning only drops lines and cuts pieces off their ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+from bot.core.language import Language
+from bot.core.models import Article, Item, Sentence, Source
+from bot.core.outlets import find_agency_tag, find_outlet
+from bot.core.sentences import split_sentences
+
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+_MONTH_RE = "|".join(MONTHS)
+
+#: ``Stand: 26.06.2024 07:27 Uhr`` (tagesschau and others): the page's time.
+STAND_RE = re.compile(
+    r"^\s*(?:Stand|Aktualisiert|Zuletzt aktualisiert)\s*:?\s*"
+    r"(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2})[:.](\d{2})\s*Uhr\s*$"
+)
+#: Program notes: ``Dieses Thema im Programm: Über dieses Thema berichtete …``.
+PROGRAM_RE = re.compile(r"^\s*(?:Dieses Thema im Programm|Über dieses Thema berichtete)\b")
+#: Credit lines; the line before one is the photo's caption.
+CREDIT_RE = re.compile(
+    r"^\s*(?:Copyright|Foto|Fotos|Bild|Bilder|Bildquelle|Quelle|Titelfoto|"
+    r"Titelbild|Grafik|Video|Audio)\s*:\s*(.*)$"
+)
+#: Captions that say they are captions.
+CAPTION_TAG_RE = re.compile(
+    r"\((?:Archivbild|Symbolbild|Archivfoto|Symbolfoto|Foto|Bild|"
+    r"Illustration|Screenshot)\)\s*$"
+)
+#: Headings of related-link lists (``Alles zum Thema …``, ``Mehr zum Thema …:``).
+LINKLIST_RE = re.compile(
+    r"^\s*(?:Alles zum Thema|Mehr zum Thema|Mehr zu(?:m)? |Mehr aus |"
+    r"Weitere Artikel|Weitere Nachrichten|Lesen Sie auch|Lesen Sie mehr|"
+    r"Auch interessant|Das könnte Sie auch interessieren|Zum Thema|"
+    r"Verwandte Themen|Mehr Nachrichten|Weiterlesen|Empfohlene Artikel)"
+    r"[^.!?]*$"
+)
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-–•*·]|\d+\.)\s+\S")
+#: A ticker's line about itself: ``… gibt es hier im TAG24-Ticker.``
+SELF_REFERENCE_RE = re.compile(
+    r"\b(?:hier im|in unserem|in diesem|im)\s+([\w.]+)-?"
+    r"(?:Ticker|Liveblog|Live-Blog|Newsblog)\b"
+)
+#: Live-ticker entry header: ``14. März, 18.24 Uhr: Headline`` (year optional).
+TICKER_RE = re.compile(
+    rf"^\s*(\d{{1,2}})\.\s*({_MONTH_RE})(?:\s+(\d{{4}}))?,?\s+"
+    r"(\d{1,2})[.:](\d{2})\s*Uhr\s*:?\s*(.*)$"
+)
+#: A dateline opening the first paragraph: ``Moskau/Kiew - ``, ``Wien – ``, ``Berlin (dpa) - ``.
+DATELINE_RE = re.compile(
+    r"^(?:St\. )?[A-ZÄÖÜ][\w'’.-]*(?:[ /](?:St\. )?[A-ZÄÖÜ][\w'’.-]*){0,3}"
+    r"(?: ?\([^()]{1,40}\))? ?[–—-] (?=[A-ZÄÖÜ„\"»0-9])"
+)
+#: Kicker glued to its headline: ``… als ErsterRussland und …``.
+GLUED_KICKER_RE = re.compile(r"(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß])")
+#: Kicker set before its headline by a space: ``USA und Russland Die Verteidigungsminister …``.
+SPACED_KICKER_RE = re.compile(
+    r"^((?:[A-ZÄÖÜ0-9][\w.-]*|und|&|der|die|das|von|im)"
+    r"(?: (?:[A-ZÄÖÜ0-9][\w.-]*|und|&|der|die|das|von|im)){0,4}) "
+    r"((?:Der|Die|Das|Ein|Eine|Wie|Was|Wer|Warum|Wo|Wann|Wenn)\b.+)$"
+)
+TERMINAL = ".!?…"
+CLOSING_QUOTES = "“”\"»«’'"
+#: A heading is at most this long (characters); longer unpunctuated lines are text.
+HEADING_MAX_CHARS = 160
+#: Lines before the title that are one sentence this short are photo captions.
+CAPTION_MAX_CHARS = 120
+#: The title is searched among this many first lines ...
+TITLE_SEARCH_LINES = 6
+#: ... before the first line longer than this, which is body text (a teaser above the
+#: headline, as some pages print it, is shorter).
+TEASER_MAX_CHARS = 250
+#: Titles found in the text are cut (at a word) to this length for display.
+TITLE_MAX_CHARS = 140
+#: A glued kicker is split off only if what remains has at least this many words.
+GLUED_TITLE_MIN_WORDS = 3
+
+
+@dataclass(slots=True)
+class _Block:
+    """A run of content lines: the intro or one ticker entry."""
+
+    title: str = ""
+    time_label: str | None = None
+    published: datetime | None = None
+    lines: list[str] | None = None
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip().rstrip(CLOSING_QUOTES + ")")
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def _is_heading(line: str) -> bool:
+    text = line.strip()
+    return (
+        0 < len(text) <= HEADING_MAX_CHARS
+        and not _ends_sentence(text)
+        and not text.endswith((",", ";"))
+        and not LIST_ITEM_RE.match(text)
+    )
+
+
+def _join_hard_wraps(lines: list[str]) -> list[str]:
+    """Join lines broken inside a sentence (the next line goes on in lower case)."""
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and out[-1].strip()
+            and line.strip()
+            and not _ends_sentence(out[-1])
+            and (line.lstrip()[:1].islower() or out[-1].rstrip().endswith((",", "-")))
+            and not LIST_ITEM_RE.match(line)
+        ):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def split_kicker(headline: str) -> tuple[str, str]:
+    """Return ``(kicker, title)`` of a headline line, kicker empty where there is none."""
+    line = " ".join(headline.split())
+    for match in GLUED_KICKER_RE.finditer(line):
+        left, right = line[: match.start()], line[match.start() :]
+        if " " in left and len(right.split()) >= GLUED_TITLE_MIN_WORDS:
+            return left, right
+    spaced = SPACED_KICKER_RE.match(line)
+    if spaced and len(spaced.group(2).split()) >= GLUED_TITLE_MIN_WORDS:
+        return spaced.group(1), spaced.group(2)
+    return "", line
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= TITLE_MAX_CHARS:
+        return text
+    cut = text[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + " …"
+
+
+def _remove_clutter(lines: list[str], meta: dict[str, object], lang: Language) -> list[str]:
+    """Drop captions, credits, link lists, teaser links and page notes; collect metadata."""
+    credits: list[str] = []
+    kept: list[str] = []
+    in_linklist = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            in_linklist = False
+            kept.append("")
+            continue
+        if in_linklist and LIST_ITEM_RE.match(line):
+            continue
+        in_linklist = False
+        if LINKLIST_RE.match(line):
+            in_linklist = True
+            continue
+        if (stand := STAND_RE.match(line)) is not None:
+            meta.setdefault("stand", stand.groups())
+            continue
+        if PROGRAM_RE.match(line):
+            outlet = find_outlet(line, lang.outlets)
+            if outlet:
+                meta.setdefault("program_outlet", outlet)
+            continue
+        if (credit := CREDIT_RE.match(line)) is not None:
+            credits.append(credit.group(1).strip())
+            _drop_caption_before(kept)
+            continue
+        if "©" in line:
+            caption, _, credit_text = line.partition("©")
+            credits.append(credit_text.strip())
+            previous = _last_content(kept)
+            if previous is not None and " ".join(kept[previous].split()) == " ".join(
+                caption.split()
+            ):
+                del kept[previous]
+            continue
+        if CAPTION_TAG_RE.search(line):
+            continue
+        if (ref := SELF_REFERENCE_RE.search(line)) is not None and len(line) < 200:
+            outlet = find_outlet(ref.group(1), lang.outlets)
+            if outlet:
+                meta.setdefault("ticker_outlet", outlet)
+                continue
+        previous = _last_content(kept)
+        if previous is not None and _is_teaser_pair(kept[previous].strip(), line):
+            del kept[previous]
+            continue
+        kept.append(line)
+    meta["credits"] = tuple(c for c in credits if c)
+    return kept
+
+
+def _last_content(lines: list[str]) -> int | None:
+    return len(lines) - 1 if lines and lines[-1].strip() else None
+
+
+def _drop_caption_before(kept: list[str]) -> None:
+    previous = _last_content(kept)
+    if previous is not None and len(kept[previous]) <= 2 * HEADING_MAX_CHARS:
+        del kept[previous]
+
+
+def _is_teaser_pair(first: str, second: str) -> bool:
+    """A teaser link shows its headline, then kicker + headline again on the next line."""
+    if first == second:
+        return True
+    return (
+        len(second) > len(first) + 2
+        and second.endswith(" " + first)
+        and (len(second) - len(first) < 60)
+    )
+
+
+def _published(stand: object, zone: tzinfo) -> datetime | None:
+    if not isinstance(stand, tuple):
+        return None
+    day, month, year, hour, minute = (int(x) for x in stand)
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _split_blocks(lines: list[str], *, year: int | None, zone: tzinfo) -> list[_Block]:
+    """Split lines into the intro and live-ticker entries (when there are two or more)."""
+    headers = [i for i, line in enumerate(lines) if TICKER_RE.match(line)]
+    if len(headers) < 2:
+        return [_Block(lines=lines)]
+    blocks = [_Block(lines=lines[: headers[0]])]
+    for number, start in enumerate(headers):
+        end = headers[number + 1] if number + 1 < len(headers) else len(lines)
+        match = TICKER_RE.match(lines[start])
+        assert match is not None
+        day, month_name, entry_year, hour, minute, headline = match.groups()
+        label = f"{int(day)}. {month_name}, {int(hour)}.{minute} Uhr"
+        when_year = int(entry_year) if entry_year else year
+        published = None
+        if when_year is not None:
+            try:
+                published = datetime(
+                    when_year,
+                    MONTHS.index(month_name) + 1,
+                    int(day),
+                    int(hour),
+                    int(minute),
+                    tzinfo=zone,
+                )
+            except ValueError:
+                published = None
+        blocks.append(
+            _Block(
+                title=headline.strip(),
+                time_label=label,
+                published=published,
+                lines=lines[start + 1 : end],
+            )
+        )
+    return blocks
+
+
+def _find_title(lines: list[str]) -> tuple[str, list[str], bool]:
+    """Return the title, the lines after dropping title and captions, and if it was a headline.
+
+    The title is the first heading-like line near the top. One-sentence short lines before
+    it are captions; longer text before it (a teaser) stays as text.
+    """
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    for position, index in enumerate(content[:TITLE_SEARCH_LINES]):
+        line = lines[index].strip()
+        if len(line) > TEASER_MAX_CHARS:
+            break  # body text has begun: a heading after it is a subheading
+        if _is_heading(line) and len(line.split()) >= 2:
+            body = [
+                other
+                for i, other in enumerate(lines)
+                if i != index and not (i in content[:position] and _is_caption(other))
+            ]
+            return line, body, True
+    return "", lines, False
+
+
+def _is_caption(line: str) -> bool:
+    text = line.strip()
+    return len(text) <= CAPTION_MAX_CHARS and text.count(". ") == 0
+
+
+def _paragraphs(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Return body paragraphs and subheadings; a paragraph is one line after joining wraps."""
+    paragraphs: list[str] = []
+    headings: list[str] = []
+    for line in _join_hard_wraps(lines):
+        text = " ".join(line.split())
+        if not text:
+            continue
+        if _is_heading(text):
+            headings.append(text)
+        else:
+            paragraphs.append(text)
+    return paragraphs, headings
+
+
+def _strip_dateline(paragraphs: list[str]) -> str | None:
+    if not paragraphs:
+        return None
+    match = DATELINE_RE.match(paragraphs[0])
+    if match is None:
+        return None
+    paragraphs[0] = paragraphs[0][match.end() :]
+    return match.group(0).strip(" –—-")
+
+
+def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[Item, ...]:
+    """Clean one article into items: the article itself, or a ticker's intro and entries.
+
+    Args:
+        article: The article as read.
+        lang: Language tables (abbreviations for splitting, outlets for sources).
+        zone: Time zone of times written in the text.
+
+    Returns:
+        The items with at least one sentence, in text order.
+    """
+    text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    meta: dict[str, object] = {}
+    lines = _remove_clutter(text.split("\n"), meta, lang)
+    published = article.published or _published(meta.get("stand"), zone)
+    title, lines, headline = (
+        _find_title(lines) if not article.title else (article.title, lines, True)
+    )
+    title = split_kicker(title)[1] if title else ""
+    agency = None
+    body_text = "\n".join(lines)
+    tag = find_agency_tag(body_text, lang.outlets)
+    if tag is not None:
+        agency, tag_text = tag
+        lines = [line.replace(tag_text, "").rstrip() for line in lines]
+    outlet = (
+        article.outlet or _as_str(meta.get("program_outlet")) or _as_str(meta.get("ticker_outlet"))
+    )
+    base = Source(
+        id=article.id,
+        title="",
+        outlet=outlet,
+        agency=agency,
+        url=article.url,
+        published=published,
+        credits=tuple(str(c) for c in meta.get("credits", ()) or ()),  # type: ignore[union-attr]
+    )
+    blocks = _split_blocks(lines, year=published.year if published else None, zone=zone)
+    items: list[Item] = []
+    for number, block in enumerate(blocks):
+        paragraphs, headings = _paragraphs(block.lines or [])
+        if number == 0:
+            _strip_dateline(paragraphs)
+        item_title = block.title or title
+        sentences = _sentences(
+            paragraphs,
+            article.id,
+            lang,
+            f"{article.id}#{number}" if len(blocks) > 1 else article.id,
+        )
+        if not item_title and sentences:
+            item_title = _shorten(sentences[0].text)
+        source = replace(
+            base,
+            title=_shorten(item_title),
+            time_label=block.time_label,
+            published=block.published or (base.published if number == 0 else None),
+        )
+        if sentences:
+            items.append(
+                Item(
+                    id=sentences[0].item,
+                    source=source,
+                    text="\n\n".join(paragraphs),
+                    sentences=sentences,
+                    headings=tuple(headings),
+                    headline=bool(block.title) or (number == 0 and headline),
+                )
+            )
+    return tuple(items)
+
+
+def _as_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _sentences(
+    paragraphs: list[str], article_id: str, lang: Language, item_id: str
+) -> tuple[Sentence, ...]:
+    out: list[Sentence] = []
+    for paragraph in paragraphs:
+        for span in split_sentences(paragraph, abbreviations=lang.abbreviations):
+            text = " ".join(paragraph[span.start : span.end].split())
+            if text:
+                out.append(Sentence(text=text, source=article_id, item=item_id, index=len(out)))
+    return tuple(out)

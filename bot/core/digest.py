@@ -1,0 +1,241 @@
+"""Digest: from grouped items to stories with their sentences, sources and figures.
+
+Per story the sentences that carry the news are chosen from all of its items: each sentence
+keeps its per-article score (``bot.core.scoring``), raised for every other source that says
+the same (a near-identical sentence). Near-duplicates appear once and list every source that
+confirms them. Stories are ordered by number of sources, then recency, then weight.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.figures import extract_figures, reconcile_figures
+from bot.core.language import Language
+from bot.core.models import Digest, Figure, Item, Sentence, Source, Story, StorySentence
+from bot.core.scoring import NEAR_DUPLICATE_JACCARD, score_sentences
+from bot.core.stories import group_items
+from bot.core.words import content_stems
+
+if TYPE_CHECKING:  # settings are read by an adapter; the core only sees the values
+    from bot.settings import DigestSettings
+
+#: Score multiplier per other source that confirms a sentence: a statement two outlets make
+#: is more likely the news. 0.25 lifts a confirmed sentence above unconfirmed ones of similar
+#: score without letting a confirmed side remark beat a clear lead (checked on the seeds).
+SUPPORT_BONUS = 0.25
+#: Per item, only this many best sentences are checked for support by other sources; the
+#: rest cannot win anyway, and the check costs a comparison with every other sentence.
+SUPPORT_CANDIDATES = 6
+#: Sentences whose stem sets overlap this much with an already chosen one are redundant.
+REDUNDANT_JACCARD = 0.5
+#: Weight of a sentence's similarity to what the story's other sources say (cosine of its
+#: stems with theirs), added to its score in stories with several sources: the sentence that
+#: states what every outlet reports is the lead. On the seeds it moves the lead of the
+#: prisoner-exchange story from a teaser line to "… jeweils 390 Menschen freigelassen".
+CROSS_SOURCE_WEIGHT = 0.5
+#: Added to the score of a sentence that states a key figure: news leads carry the numbers
+#: (how many were freed, killed, paid), and a digest without them reads vague. Small next to
+#: the sentence score (0..1), so a number alone never lifts a side remark; checked on the seeds.
+FIGURE_BONUS = 0.15
+#: Weight added to a story per item it groups (a story many items report weighs more).
+ITEM_WEIGHT = 0.1
+_TERMINAL = ".!?…"
+_CLOSING = "“”\"»«’')"
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sentence: Sentence
+    stems: frozenset[str]
+    score: float
+    order: tuple[int, int]
+    figures: tuple[Figure, ...]
+
+
+def _complete(text: str) -> bool:
+    stripped = text.rstrip(_CLOSING)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _first_report_key(pair: tuple[int, Item]) -> tuple[bool, datetime | None, int]:
+    position, item = pair
+    published = item.source.published
+    return (published is None, published, position)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _cross_source(candidate: _Candidate, others: Counter[str], norm: float) -> float:
+    """Cosine of a sentence's stems with the stem counts of the other sources' items."""
+    if not norm or not candidate.stems:
+        return 0.0
+    dot = sum(others[stem] for stem in candidate.stems)
+    return dot / (norm * math.sqrt(len(candidate.stems)))
+
+
+def _confirming(
+    candidate: _Candidate, others: Sequence[_Candidate], threshold: float
+) -> tuple[str, ...]:
+    own = candidate.sentence.source
+    found: list[str] = []
+    for other in others:
+        source = other.sentence.source
+        if (
+            source != own
+            and source not in found
+            and _jaccard(candidate.stems, other.stems) >= (threshold)
+        ):
+            found.append(source)
+    return tuple(found)
+
+
+def assemble_story(
+    items: Sequence[Item], *, settings: DigestSettings, lang: Language
+) -> Story | None:
+    """Build one story from items about the same event; None if no sentence qualifies."""
+    ordered = [item for _, item in sorted(enumerate(items), key=_first_report_key)]
+    candidates: list[_Candidate] = []
+    per_item: list[list[_Candidate]] = []
+    everything: list[_Candidate] = []
+    for rank, item in enumerate(ordered):
+        texts = [s.text for s in item.sentences]
+        scores = score_sentences(texts, title=item.source.title, stopwords=lang.stopwords)
+        mine: list[_Candidate] = []
+        for sentence, score in zip(item.sentences, scores, strict=True):
+            candidate = _Candidate(
+                sentence=sentence,
+                stems=frozenset(content_stems(sentence.text, lang.stopwords)),
+                score=score,
+                order=(rank, sentence.index),
+                figures=extract_figures(sentence.text, source=sentence.source),
+            )
+            everything.append(candidate)
+            length = len(sentence.text)
+            if settings.min_sentence_chars <= length <= settings.max_sentence_chars and _complete(
+                sentence.text
+            ):
+                mine.append(candidate)
+        mine.sort(key=lambda c: (-c.score, c.order))
+        per_item.append(mine)
+        candidates.extend(mine)
+    if not candidates:
+        return None
+    support: dict[tuple[int, int], tuple[str, ...]] = {}
+    cross: dict[tuple[int, int], float] = {}
+    by_source: dict[str, Counter[str]] = {}
+    for candidate in everything:
+        by_source.setdefault(candidate.sentence.source, Counter()).update(candidate.stems)
+    for mine in per_item:
+        for candidate in mine[:SUPPORT_CANDIDATES]:
+            support[candidate.order] = _confirming(candidate, everything, NEAR_DUPLICATE_JACCARD)
+            if len(by_source) > 1:
+                others: Counter[str] = Counter()
+                for source, counts in by_source.items():
+                    if source != candidate.sentence.source:
+                        others.update(counts)
+                norm = math.sqrt(sum(v * v for v in others.values()))
+                cross[candidate.order] = _cross_source(candidate, others, norm)
+
+    def final(candidate: _Candidate) -> float:
+        boost = 1.0 + SUPPORT_BONUS * len(support.get(candidate.order, ()))
+        return (
+            candidate.score * boost
+            + CROSS_SOURCE_WEIGHT * cross.get(candidate.order, 0.0)
+            + (FIGURE_BONUS if candidate.figures else 0.0)
+        )
+
+    chosen: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (-final(c), c.order)):
+        if len(chosen) == settings.sentences_per_story:
+            break
+        if any(_jaccard(candidate.stems, c.stems) >= REDUNDANT_JACCARD for c in chosen):
+            continue
+        chosen.append(candidate)
+    lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: c.order)
+    sentences = tuple(
+        StorySentence(
+            text=c.sentence.text,
+            source=c.sentence.source,
+            confirmed_by=support.get(c.order)
+            or _confirming(c, everything, NEAR_DUPLICATE_JACCARD),
+        )
+        for c in (lead, *rest)
+    )
+    sources: dict[str, Source] = {}
+    for item in ordered:
+        sources.setdefault(item.source.id, item.source)
+    title_item = _title_item(ordered, lead, everything)
+    figures = reconcile_figures(
+        [figure for candidate in everything for figure in candidate.figures],
+        key_sentences=frozenset(s.text for s in sentences),
+        limit=settings.figures_per_story,
+    )
+    return Story(
+        title=title_item.source.title,
+        sentences=sentences,
+        sources=tuple(sources.values()),
+        figures=figures,
+        items=tuple(item.id for item in ordered),
+        weight=sum(final(c) for c in chosen) + ITEM_WEIGHT * len(ordered),
+    )
+
+
+def _title_item(
+    ordered: Sequence[Item], lead: _Candidate, everything: Sequence[_Candidate]
+) -> Item:
+    """The item whose headline names the story: the lead sentence's, else one that says the
+    same as the lead, else the first with a headline, else the lead's.
+    """
+    by_id = {item.id: item for item in ordered}
+    own = by_id[lead.sentence.item]
+    if own.headline:
+        return own
+    for other in everything:
+        item = by_id[other.sentence.item]
+        if item.headline and _jaccard(lead.stems, other.stems) >= NEAR_DUPLICATE_JACCARD:
+            return item
+    return next((item for item in ordered if item.headline), own)
+
+
+def _story_key(pair: tuple[int, Story]) -> tuple[int, bool, float, float, int]:
+    position, story = pair
+    times = [s.published for s in story.sources if s.published is not None]
+    newest = max(times).timestamp() if times else 0.0
+    return (-len(story.sources), not times, -newest, -story.weight, position)
+
+
+def build_stories(
+    items: Sequence[Item], *, settings: DigestSettings, lang: Language
+) -> tuple[Story, ...]:
+    """Group items into stories and order them, most important first (all of them)."""
+    stories: list[Story] = []
+    for group in group_items(items, stopwords=lang.stopwords):
+        story = assemble_story([items[i] for i in group], settings=settings, lang=lang)
+        if story is not None:
+            stories.append(story)
+    return tuple(story for _, story in sorted(enumerate(stories), key=_story_key))
+
+
+def make_digest(
+    items: Sequence[Item],
+    *,
+    settings: DigestSettings,
+    lang: Language,
+    created: datetime | None = None,
+) -> Digest:
+    """Return the digest of ``items``: the ``settings.stories`` most important stories."""
+    stories = build_stories(items, settings=settings, lang=lang)[: settings.stories]
+    return Digest(
+        stories=stories,
+        created=created,
+        items=tuple(item_id for story in stories for item_id in story.items),
+    )

@@ -1,0 +1,137 @@
+"""JSON forms of core values: the command line's contract, and the store's digest column.
+
+``digest_to_dict`` writes the documented contract (``{"stories": [{"title", "sentences",
+"sources", "figures"}]}``) plus extra fields; ``digest_from_dict`` reads it back, so a stored
+digest answers ``/quelle`` and ``/zahlen`` exactly as it was posted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.core.models import Digest, Figure, Source, Story, StorySentence
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def figure_to_dict(figure: Figure) -> dict[str, Any]:
+    """Return the JSON form of a figure (contract fields first)."""
+    return {
+        "value": _number(figure.value),
+        "text": figure.text,
+        "label": figure.label,
+        "sentence": figure.sentence,
+        "source": figure.source,
+        "unit": figure.unit,
+        "qualifier": figure.qualifier,
+        "value_high": None if figure.value_high is None else _number(figure.value_high),
+        "start": figure.start,
+        "confirmed_by": list(figure.confirmed_by),
+        "disputed_by": [figure_to_dict(other) for other in figure.disputed_by],
+    }
+
+
+def figure_from_dict(data: dict[str, Any]) -> Figure:
+    """Return the figure of a ``figure_to_dict`` form."""
+    return Figure(
+        value=data["value"],
+        text=data["text"],
+        label=data["label"],
+        sentence=data["sentence"],
+        source=data["source"],
+        unit=data.get("unit"),
+        qualifier=data.get("qualifier"),
+        value_high=data.get("value_high"),
+        start=data.get("start", 0),
+        confirmed_by=tuple(data.get("confirmed_by", ())),
+        disputed_by=tuple(figure_from_dict(d) for d in data.get("disputed_by", ())),
+    )
+
+
+def source_to_dict(source: Source) -> dict[str, Any]:
+    """Return the JSON form of a source."""
+    return {
+        "id": source.id,
+        "title": source.title,
+        "outlet": source.outlet,
+        "url": source.url,
+        "published": _time(source.published),
+        "agency": source.agency,
+        "time_label": source.time_label,
+        "credits": list(source.credits),
+    }
+
+
+def source_from_dict(data: dict[str, Any]) -> Source:
+    """Return the source of a ``source_to_dict`` form."""
+    return Source(
+        id=data["id"],
+        title=data.get("title", ""),
+        outlet=data.get("outlet"),
+        agency=data.get("agency"),
+        url=data.get("url"),
+        published=_parse_time(data.get("published")),
+        time_label=data.get("time_label"),
+        credits=tuple(data.get("credits", ())),
+    )
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    """Return the JSON form of a story."""
+    return {
+        "title": story.title,
+        "sentences": [
+            {"text": s.text, "source": s.source, "confirmed_by": list(s.confirmed_by)}
+            for s in story.sentences
+        ],
+        "sources": [source_to_dict(source) for source in story.sources],
+        "figures": [figure_to_dict(figure) for figure in story.figures],
+        "items": list(story.items),
+        "weight": round(story.weight, 6),
+    }
+
+
+def digest_to_dict(digest: Digest) -> dict[str, Any]:
+    """Return the JSON form of a digest: the command line's contract plus extra fields."""
+    return {
+        "stories": [story_to_dict(story) for story in digest.stories],
+        "created": _time(digest.created),
+        "items": list(digest.items),
+    }
+
+
+def digest_from_dict(data: dict[str, Any]) -> Digest:
+    """Return the digest of a ``digest_to_dict`` form."""
+    return Digest(
+        stories=tuple(
+            Story(
+                title=story["title"],
+                sentences=tuple(
+                    StorySentence(
+                        text=s["text"],
+                        source=s["source"],
+                        confirmed_by=tuple(s.get("confirmed_by", ())),
+                    )
+                    for s in story["sentences"]
+                ),
+                sources=tuple(source_from_dict(s) for s in story["sources"]),
+                figures=tuple(figure_from_dict(f) for f in story.get("figures", ())),
+                items=tuple(story.get("items", ())),
+                weight=story.get("weight", 0.0),
+            )
+            for story in data["stories"]
+        ),
+        created=_parse_time(data.get("created")),
+        items=tuple(data.get("items", ())),
+    )
