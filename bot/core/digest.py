@@ -192,8 +192,10 @@ def assemble_story(
 def _title_item(
     ordered: Sequence[Item], lead: _Candidate, everything: Sequence[_Candidate]
 ) -> Item:
-    """The item whose headline names the story: the lead sentence's, else one that says the
-    same as the lead, else the first with a headline, else the lead's.
+    """Return the item whose headline names the story.
+
+    That is the lead sentence's item, else one that says the same as the lead, else the first
+    with a headline, else the lead's.
     """
     by_id = {item.id: item for item in ordered}
     own = by_id[lead.sentence.item]
