@@ -1,0 +1,515 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and the fan-out benchmark.
+
+It speaks the real Bot API over HTTP (form-encoded requests as python-telegram-bot sends them,
+``{"ok": ..., "result": ...}`` answers), keeps a transcript of every call, and checks what
+Telegram checks:
+
+* HTML that Telegram would reject -> 400 ``Bad Request: can't parse entities: …``;
+* text over 4,096 characters after entity parsing -> 400 ``Bad Request: message is too long``;
+* more than the rate limits allow (overall, per group or channel, per private chat) -> 429
+  with ``parameters.retry_after``;
+* sending where the bot is not admin, was kicked or blocked -> 403.
+
+Tests inject updates (messages, commands, callback queries) that ``getUpdates`` hands out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.telegram_html import EntityError, parse_html
+
+# Opt in to python-telegram-bot's coming timedelta periods, as ``bot.app.run`` does: otherwise
+# building a ``RetryAfter`` warns, and ``filterwarnings = error`` turns that into a failure.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+TOKEN = "123456:TEST-fake-token-for-tests"
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Kurzlage",
+    "username": "kurzlage_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+# Telegram's limits (core.telegram.org/bots/faq): (messages, per seconds).
+GLOBAL_LIMIT = (30, 1.0)
+GROUP_LIMIT = (20, 60.0)
+PRIVATE_LIMIT = (1, 1.0)
+MAX_TEXT_LENGTH = 4096
+# Parameters whose form values are JSON (python-telegram-bot JSON-encodes non-strings).
+_JSON_PARAMS = {
+    "chat_id", "user_id", "offset", "limit", "timeout", "reply_markup", "link_preview_options",
+    "commands", "reply_parameters", "allowed_updates", "message_id", "show_alert",
+    "disable_notification", "drop_pending_updates", "scope",
+}  # fmt: skip
+
+
+@dataclass
+class FakeChat:
+    """A chat the fake server knows, and the bot's standing in it."""
+
+    id: int
+    type: str  # "channel", "group", "supergroup" or "private"
+    title: str = ""
+    username: str | None = None
+    admins: set[int] = field(default_factory=set)
+    bot_status: str = "administrator"  # "member", "kicked", "left"; "blocked" for private
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.type == "private":
+            data["first_name"] = self.title or "Leser"
+        else:
+            data["title"] = self.title or f"Chat {self.id}"
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass
+class Call:
+    """One API call as the server saw it."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    response: dict[str, Any]
+    time: float
+
+
+@dataclass
+class Sent:
+    """A message the server accepted from the bot."""
+
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    reply_markup: dict[str, Any] | None
+    reply_to: int | None
+    link_preview_options: dict[str, Any] | None
+    time: float
+
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button for row in rows for button in row]
+
+
+def user(user_id: int, name: str = "Leserin") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": name}
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str, **parameters: Any) -> None:
+        super().__init__(description)
+        self.status, self.description, self.parameters = status, description, parameters
+
+
+class FakeTelegram:
+    """The fake Bot API server; use as a context manager or call ``start``/``stop``."""
+
+    def __init__(
+        self,
+        *,
+        global_limit: tuple[int, float] = GLOBAL_LIMIT,
+        group_limit: tuple[int, float] = GROUP_LIMIT,
+        private_limit: tuple[int, float] = PRIVATE_LIMIT,
+    ) -> None:
+        self.limits = {"global": global_limit, "group": group_limit, "private": private_limit}
+        self.chats: dict[int, FakeChat] = {}
+        self.calls: list[Call] = []
+        self.sent: list[Sent] = []
+        self.commands: list[dict[str, Any]] = []
+        self.callback_answers: list[dict[str, Any]] = []
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._windows: dict[Any, deque[float]] = {}
+        self._storm = 0
+        self._storm_retry_after = 1
+        self._hold_after: int | None = None
+        self._held = threading.Event()
+        self._release = threading.Event()
+        self._lock = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> FakeTelegram:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            do_GET = do_POST
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        self._release.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> FakeTelegram:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return self.base_url.replace("/bot", "/file/bot")
+
+    # -- scenario controls -----------------------------------------------------------------
+
+    def add_chat(self, chat: FakeChat) -> FakeChat:
+        with self._lock:
+            self.chats[chat.id] = chat
+        return chat
+
+    def storm(self, count: int, *, retry_after: int = 1) -> None:
+        """Answer the next ``count`` sendMessage calls with 429 ``retry_after``."""
+        with self._lock:
+            self._storm, self._storm_retry_after = count, retry_after
+
+    def hold_after(self, sends: int) -> None:
+        """Accept ``sends`` more messages, then hold every sendMessage unanswered."""
+        with self._lock:
+            self._hold_after = sends
+
+    @property
+    def holding(self) -> bool:
+        return self._held.is_set()
+
+    def release(self) -> None:
+        """Stop holding; held requests are answered 500 and never delivered."""
+        with self._lock:
+            self._hold_after = None
+        self._release.set()
+
+    def inject_message(
+        self, chat_id: int, from_user: int, text: str, *, reply_to: int | None = None
+    ) -> int:
+        """Queue a message from a user (commands get their bot_command entity)."""
+        chat = self.chats[chat_id]
+        with self._lock:
+            message: dict[str, Any] = {
+                "message_id": next(self._counter(chat_id)),
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "from": user(from_user),
+                "text": text,
+            }
+            if text.startswith("/"):
+                command = text.split()[0]
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command)}
+                ]
+            if reply_to is not None:
+                message["reply_to_message"] = self._messages[(chat_id, reply_to)]
+            return self._push({"message": message})
+
+    def inject_callback(self, chat_id: int, from_user: int, message_id: int, data: str) -> int:
+        """Queue a press on an inline button of a message the bot sent."""
+        with self._lock:
+            query = {
+                "id": str(next(self._update_ids) * 1000),
+                "from": user(from_user),
+                "chat_instance": str(chat_id),
+                "data": data,
+                "message": self._messages[(chat_id, message_id)],
+            }
+            return self._push({"callback_query": query})
+
+    def sent_to(self, chat_id: int) -> list[Sent]:
+        with self._lock:
+            return [s for s in self.sent if s.chat_id == chat_id]
+
+    def count(self, method: str, *, status: int | None = None) -> int:
+        with self._lock:
+            return sum(1 for c in self.calls if c.method == method and status in (None, c.status))
+
+    async def wait_for(self, condition: Callable[[], bool], *, within: float = 10.0) -> None:
+        """Wait (polling) until ``condition()`` holds; fail the test after ``within`` seconds."""
+        deadline = time.monotonic() + within
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {within} s; transcript: {self.summary()}")
+            await asyncio.sleep(0.01)
+
+    def summary(self) -> list[str]:
+        with self._lock:
+            return [f"{c.method} {c.status} {c.params.get('chat_id', '')}" for c in self.calls]
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _counter(self, chat_id: int) -> itertools.count[int]:
+        return self._message_ids.setdefault(chat_id, itertools.count(1))
+
+    def _push(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **update})
+        self._lock.notify_all()
+        return update_id
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length).decode("utf-8") if length else ""
+        prefix, _, method = request.path.rpartition("/")
+        params = _parse_body(body, request.headers.get("Content-Type", ""))
+        status, payload = 200, {}
+        try:
+            if prefix != f"/bot{TOKEN}":
+                raise _ApiError(401, "Unauthorized")
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                raise _ApiError(404, "Not Found")
+            payload = {"ok": True, "result": handler(params)}
+        except _ApiError as err:
+            status = err.status
+            payload = {"ok": False, "error_code": err.status, "description": err.description}
+            if err.parameters:
+                payload["parameters"] = err.parameters
+        with self._lock:
+            self.calls.append(Call(method, params, status, payload, time.monotonic()))
+        raw = json.dumps(payload).encode("utf-8")
+        try:
+            request.send_response(status)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(raw)))
+            request.end_headers()
+            request.wfile.write(raw)
+        except OSError:
+            pass  # the client is gone (a killed bot process); the call stays in the transcript
+
+    # -- API methods -----------------------------------------------------------------------
+
+    def _api_getMe(self, params: dict[str, Any]) -> Any:
+        return BOT_USER
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands") or []
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        with self._lock:
+            self.commands = commands
+        return True
+
+    def _api_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        with self._lock:
+            while True:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                if self._updates or self._closed or time.monotonic() >= deadline:
+                    return list(self._updates[: int(params.get("limit") or 100)])
+                self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
+
+    def _api_getChat(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        return {**chat.to_json(), "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _api_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        member = user(int(params["user_id"]))
+        if int(params["user_id"]) not in chat.admins:
+            return {"status": "member", "user": member}
+        rights = (
+            "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members"
+            " can_promote_members can_change_info can_invite_users can_post_stories"
+            " can_edit_stories can_delete_stories"
+        )
+        return {
+            "status": "administrator",
+            "user": member,
+            "can_be_edited": False,
+            "is_anonymous": False,
+            **dict.fromkeys(rights.split(), True),
+        }
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        if len(str(params.get("text", ""))) > 200:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        with self._lock:
+            self.callback_answers.append(params)
+        return True
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        if chat.bot_status in ("kicked", "left", "blocked") or (
+            chat.type == "channel" and chat.bot_status != "administrator"
+        ):
+            raise _ApiError(403, _forbidden(chat))
+        raw = str(params.get("text", ""))
+        if params.get("parse_mode") == "HTML":
+            try:
+                text = parse_html(raw)
+            except EntityError as err:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {err}") from None
+        else:
+            text = raw
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise _ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        self._wait_if_held()
+        with self._lock:
+            self._take_rate(chat)
+            message_id = next(self._counter(chat.id))
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "text": text,
+            }
+            if chat.type == "channel":
+                message["sender_chat"] = chat.to_json()
+            else:
+                message["from"] = BOT_USER
+            if markup:
+                message["reply_markup"] = markup
+            self._messages[(chat.id, message_id)] = message
+            reply = params.get("reply_parameters") or {}
+            self.sent.append(
+                Sent(
+                    chat_id=chat.id,
+                    message_id=message_id,
+                    html=raw,
+                    text=text,
+                    reply_markup=markup,
+                    reply_to=reply.get("message_id"),
+                    link_preview_options=params.get("link_preview_options"),
+                    time=time.monotonic(),
+                )
+            )
+            if self._hold_after is not None:
+                self._hold_after -= 1
+            return message
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def _chat(self, chat_id: Any) -> FakeChat:
+        with self._lock:
+            if isinstance(chat_id, str) and chat_id.startswith("@"):
+                for chat in self.chats.values():
+                    if chat.username and f"@{chat.username}".lower() == chat_id.lower():
+                        return chat
+            elif chat_id is not None and int(chat_id) in self.chats:
+                return self.chats[int(chat_id)]
+        raise _ApiError(400, "Bad Request: chat not found")
+
+    def _wait_if_held(self) -> None:
+        with self._lock:
+            held = self._hold_after is not None and self._hold_after <= 0
+        if held:
+            self._held.set()
+            self._release.wait()
+            raise _ApiError(500, "Internal Server Error: held by the test, never delivered")
+
+    def _take_rate(self, chat: FakeChat) -> None:
+        """Count a message against the limits or raise 429 (caller holds the lock)."""
+        if self._storm > 0:
+            self._storm -= 1
+            retry = self._storm_retry_after
+            raise _ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        kind = "private" if chat.type == "private" else "group"
+        now = time.monotonic()
+        windows = [("global", self.limits["global"]), (chat.id, self.limits[kind])]
+        for key, (limit, period) in windows:
+            window = self._windows.setdefault(key, deque())
+            while window and window[0] <= now - period:
+                window.popleft()
+            if len(window) >= limit:
+                retry = max(1, math.ceil(window[0] + period - now))
+                raise _ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        for key, _ in windows:
+            self._windows[key].append(now)
+
+
+def _forbidden(chat: FakeChat) -> str:
+    if chat.type == "private":
+        return "Forbidden: bot was blocked by the user"
+    if chat.bot_status == "kicked":
+        return f"Forbidden: bot was kicked from the {chat.type} chat"
+    return f"Forbidden: bot is not a member of the {chat.type} chat"
+
+
+def _check_markup(markup: Any) -> None:
+    if markup is None:
+        return
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(rows, list):
+        raise _ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    for button in (b for row in rows for b in row):
+        kinds = {"url", "callback_data"} & set(button)
+        if not button.get("text") or len(kinds) != 1:
+            raise _ApiError(400, "Bad Request: can't parse inline keyboard button")
+        if len(button.get("callback_data", "").encode("utf-8")) > 64:
+            raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        if "url" in button and not button["url"].startswith(("https://", "http://", "tg://")):
+            raise _ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+
+
+def _parse_body(body: str, content_type: str) -> dict[str, Any]:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return dict(json.loads(body))
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(body, keep_blank_values=True):
+        if key in _JSON_PARAMS:
+            try:
+                params[key] = json.loads(value)
+            except json.JSONDecodeError:
+                params[key] = value  # "@channelname"
+        else:
+            params[key] = value
+    return params
