@@ -56,74 +56,38 @@ class NumberMatch:
 
 # Number words, from the German spelling rules (Duden, "Zahlwörter"); ``ein`` only inside
 # compounds, since on its own it is the article.
-_UNITS = {
-    "ein": 1,
-    "zwei": 2,
-    "drei": 3,
-    "vier": 4,
-    "fünf": 5,
-    "sechs": 6,
-    "sieben": 7,
-    "acht": 8,
-    "neun": 9,
-}
+_DIGIT_WORDS = ("ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun")
+_STEMS = ("vier", "fünf", "sech", "sieb", "acht", "neun")  # as in ``sechzehn``, ``siebzig``
+_UNITS = {word: value for value, word in enumerate(_DIGIT_WORDS, start=1)}
 _TEENS = {
-    "zehn": 10,
-    "elf": 11,
-    "zwölf": 12,
-    "dreizehn": 13,
-    "vierzehn": 14,
-    "fünfzehn": 15,
-    "sechzehn": 16,
-    "siebzehn": 17,
-    "achtzehn": 18,
-    "neunzehn": 19,
+    word: value
+    for value, word in enumerate(
+        ("zehn", "elf", "zwölf", "dreizehn", *(f"{s}zehn" for s in _STEMS)), start=10
+    )
 }
 _TENS = {
-    "zwanzig": 20,
-    "dreißig": 30,
-    "vierzig": 40,
-    "fünfzig": 50,
-    "sechzig": 60,
-    "siebzig": 70,
-    "achtzig": 80,
-    "neunzig": 90,
+    word: 10 * value
+    for value, word in enumerate(("zwanzig", "dreißig", *(f"{s}zig" for s in _STEMS)), start=2)
 }
 _SPECIAL = {"eins": 1.0, "null": 0.0, "anderthalb": 1.5, "zweier": 2.0, "dreier": 3.0}
-# Plural quantity nouns: numbers (UD tags them NUM) but not precise enough for a key figure.
+# Quantity nouns: UD tags them NUM, but they are not precise enough for a key figure.
 _VAGUE = {
-    "dutzend": 12,
-    "dutzende": 12,
-    "dutzenden": 12,
-    "hunderte": 100,
-    "hunderten": 100,
-    "tausende": 1000,
-    "tausenden": 1000,
-    "zehntausende": 10_000,
-    "zehntausenden": 10_000,
-    "hunderttausende": 100_000,
-    "hunderttausenden": 100_000,
-    "million": 1e6,
-    "millionen": 1e6,
-    "milliarde": 1e9,
-    "milliarden": 1e9,
-    "billion": 1e12,
-    "billionen": 1e12,
+    **dict.fromkeys(("dutzend", "dutzende", "dutzenden"), 12.0),
+    **dict.fromkeys(("hunderte", "hunderten"), 100.0),
+    **dict.fromkeys(("tausende", "tausenden"), 1e3),
+    **dict.fromkeys(("zehntausende", "zehntausenden"), 1e4),
+    **dict.fromkeys(("hunderttausende", "hunderttausenden"), 1e5),
+    **dict.fromkeys(("million", "millionen"), 1e6),
+    **dict.fromkeys(("milliarde", "milliarden"), 1e9),
+    **dict.fromkeys(("billion", "billionen"), 1e12),
 }
 # Scale words after a number (``2,5 Millionen``); ``Mio``/``Mrd`` with or without the dot.
 _SCALES = {
-    "tausend": 1e3,
-    "million": 1e6,
-    "millionen": 1e6,
-    "mio.": 1e6,
-    "mio": 1e6,
-    "milliarde": 1e9,
-    "milliarden": 1e9,
-    "mrd.": 1e9,
-    "mrd": 1e9,
-    "billion": 1e12,
-    "billionen": 1e12,
-    "bio.": 1e12,
+    **_VAGUE,
+    **dict.fromkeys(("tausend",), 1e3),
+    **dict.fromkeys(("mio.", "mio"), 1e6),
+    **dict.fromkeys(("mrd.", "mrd"), 1e9),
+    **dict.fromkeys(("bio.",), 1e12),
 }
 _SCALE_RE = re.compile(
     r"[ \u00a0](Tausend|Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|Billion"
@@ -192,13 +156,23 @@ _LAW_BEFORE_RE = re.compile(
 )
 _NAME_BEFORE_RE = re.compile(
     r"(?:Platz|Gleis|Linie|Stufe|Klasse|Kategorie|Level|Staffel|Folge|Formel|Windows|Runde"
-    r"|Gruppe|Terminal|Bus|Tram|Zimmer|Block|Halle|Team)\s+$"
+    r"|Gruppe|Terminal|Bus|Tram|Zimmer|Block|Halle|Team|Bündnis)\s+$"
 )
 # Qualifiers before a four-digit number that make it an amount, not a year.
 _QUALIFIED_BEFORE_RE = re.compile(
     r"(?:mehr als|weniger als|bis zu|rund|etwa|ca\.|circa|knapp|mindestens|über|fast|je"
-    r"|jeweils|insgesamt|gut|nur|auf|um)\s+$"
+    r"|jeweils|insgesamt|gut|nur|auf|um|die|der|den|ersten|letzten)\s+$",
+    re.IGNORECASE,
 )
+_YEAR_FORM_RE = re.compile(r"(?:1\d|20)\d{2}(?:/\d{2}|/\d{4})?")
+# Words before a year that make it one even when a noun follows (``seit 1996 Kanzler``).
+_YEAR_CUE_RE = re.compile(
+    r"(?:Jahre?s?|seit|von|vom|bis|ab|Anfang|Ende|Mitte|Frühjahr|Sommer|Herbst|Winter|nach"
+    r"|vor|zum|im|Saison)\s+$"
+)
+_TITLE_BEFORE_RE = re.compile(r"(?:Dr\.|Prof\.|Herrn?|Frau)\s+$")
+# Ages in brackets after a name stop here: a larger number in brackets is something else.
+MAX_AGE = 120
 _CLOCK_AFTER_RE = re.compile(r"[ \u00a0]?Uhr(?!\w)|[ \u00a0]?h(?!\w)")
 # Regnal numbers after a name (``Friedrich III``): names, counted for recall only.
 _ROMAN_RE = re.compile(r"(?<=[a-zäöüß] )(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIV|XV|XVI)(?!\w)")
@@ -276,7 +250,7 @@ class _Atom:
     end: int
     value: float
     word: bool
-    vague: bool = False
+    kind: str | None = None  # VAGUE or NAME when the word alone decides
     plain: bool = True  # False for digit forms that are no plain number (``26.06.2024``)
 
 
@@ -294,13 +268,13 @@ def _atoms(text: str) -> list[_Atom]:
         if value is not None:
             atoms.append(_Atom(match.start(), match.end(), value, True))
         elif word in _VAGUE:
-            atoms.append(_Atom(match.start(), match.end(), float(_VAGUE[word]), True, True))
+            atoms.append(_Atom(match.start(), match.end(), _VAGUE[word], True, VAGUE))
         elif word in {"ein", "eine", "einer", "einen"} and _SCALE_RE.match(text, match.end()):
             atoms.append(_Atom(match.start(), match.end(), 1.0, True))
     for match in _ROMAN_RE.finditer(text):
         name = re.search(r"(\w+) $", text[max(0, match.start() - 30) : match.start()])
         if name and name.group(1)[0].isupper():
-            atoms.append(_Atom(match.start(), match.end(), 0.0, True))
+            atoms.append(_Atom(match.start(), match.end(), 0.0, True, NAME))
     return sorted(atoms, key=lambda atom: atom.start)
 
 
@@ -321,7 +295,7 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
                 index += 1
             found.append(NumberMatch(start, phone.end(), phone.group(), 0.0, PHONE))
             continue
-        if text[start:end].isupper():
+        if atom.kind == NAME:
             found.append(NumberMatch(start, end, text[start:end], value, NAME))
             continue
         # ``55 000``: digit groups separated by a space are one number.
@@ -387,7 +361,7 @@ def _classify(
     prev = text[start - 1] if start else " "
     unit, unit_end = _unit_at(text, end)
     adjective = _ADJ_UNIT_RE.match(text, end)
-    if atom.vague:
+    if atom.kind == VAGUE:
         return VAGUE, None, end
     if prev.isalpha() or (prev in "-/" and start > 1 and text[start - 2].isalnum()):
         return (COMPOUND if atom.word else NAME), None, end
@@ -396,6 +370,8 @@ def _classify(
     if atom.word:
         if after.startswith("-") and not adjective:
             return COMPOUND, None, end
+        if text[start].isupper() and _TITLE_BEFORE_RE.search(before):
+            return NAME, None, end  # ``Dr. Sieben``
     elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?", form + after[:1]) or re.fullmatch(
         r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})", form
     ):
@@ -407,31 +383,41 @@ def _classify(
     elif _LAW_BEFORE_RE.search(before):
         return LAW, None, end
     elif not atom.plain:
-        return OTHER, None, end
+        return (YEAR if _YEAR_FORM_RE.fullmatch(form) else OTHER), None, end
     elif after[:1].isalpha() and unit is None:
         return NAME, None, end
     if adjective:
         suffix = adjective.group(1).lower()
         return (AGE if suffix == "jährig" else FIGURE), _ADJ_UNITS[suffix], adjective.end()
-    if re.match(r"\)", after) and prev == "(" and atom.value <= 120:
-        return AGE, None, end
+    if after.startswith(")") and re.search(r"[A-ZÄÖÜ][\w-]*[a-zäöüß] \($", before):
+        return (AGE if atom.value <= MAX_AGE else OTHER), None, end  # ``Selenskyj (47)``
     if _NAME_BEFORE_RE.search(before):
         return NAME, None, end
     if after.startswith(".") and not atom.word and end == number_end:
+        price = re.match(r"\.[-\u2013]{1,2}", after)  # ``14.-- €``
+        if price:
+            unit, unit_end = _unit_at(text, end + price.end())
+            return FIGURE, unit, max(unit_end, end + price.end())
         if _DAY_MONTH_RE.match(after):
             return DATE, None, end
         if after[1:].strip(" \"'“”»«)") != "":
             return ORDINAL, None, end
-    if _MONTH_BEFORE_RE.search(before) and not atom.word:
+    if not atom.word and _is_year(form, before, text[number_end:end], after, unit):
         return YEAR, None, end
-    if (
-        not atom.word
-        and unit is None
-        and end == number_end
-        and re.fullmatch(r"1\d{3}|20\d{2}|1\d{3}/\d{2,4}|20\d{2}/\d{2,4}", form)
-        and not _QUALIFIED_BEFORE_RE.search(before)
-    ):
-        return YEAR, None, end
-    if not atom.word and "/" in form:
-        return OTHER, None, end
     return FIGURE, unit, unit_end
+
+
+def _is_year(form: str, before: str, ranged: str, after: str, unit: str | None) -> bool:
+    """Tell a year (``seit 2022``, ``1985 bis 1993``) from an amount (``rund 2000 Stellen``)."""
+    if re.match(r"\s*[vn]\. ?Chr\.", after):
+        return True
+    if unit or _QUALIFIED_BEFORE_RE.search(before) or not _YEAR_FORM_RE.fullmatch(form):
+        return False
+    if ranged and not re.fullmatch(
+        r"\s*(?:[-\u2013/]|bis|und)\s*(?:1\d{3}|20\d{2}|\d{2})", ranged
+    ):
+        return False
+    if _MONTH_BEFORE_RE.search(before) or _YEAR_CUE_RE.search(before):
+        return True
+    noun = re.match(r"\s+([A-ZÄÖÜ][\w-]*)", after)
+    return noun is None or re.fullmatch(_MONTHS, noun.group(1)) is not None
