@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -45,6 +47,10 @@ ABBREVIATION_CASES = [
     ("Äpfel, Birnen etc. sind Obst.", ["Äpfel, Birnen etc. sind Obst."]),
     ("Äpfel, Birnen usw. Alles frisch.", ["Äpfel, Birnen usw. Alles frisch."]),
     ("Er sagte (vgl. S. 5) nichts.", ["Er sagte (vgl. S. 5) nichts."]),
+    ("Sie trafen sich im Hl. Geist. Gut.", ["Sie trafen sich im Hl. Geist.", "Gut."]),
+    ("Er lebt in der Schweiz. Dort ist es schön.",
+     ["Er lebt in der Schweiz.", "Dort ist es schön."]),
+    ("Er bevorzugte dies. Es war gut.", ["Er bevorzugte dies.", "Es war gut."]),
 ]  # fmt: skip
 
 NUMBER_CASES = [
@@ -114,6 +120,9 @@ LINE_CASES = [
     ("14. März, 18.24 Uhr: Nach Trump-Bitte reagiert der Kreml\n\nBei einer Sitzung sprach er.",
      ["14. März, 18.24 Uhr: Nach Trump-Bitte reagiert der Kreml", "Bei einer Sitzung sprach er."]),
     ("Zeile eins\r\nZeile zwei", ["Zeile eins", "Zeile zwei"]),
+    ('Star sorgt sich: "Dann macht Putin weiter"\nUkraine Star sorgt sich',
+     ['Star sorgt sich: "Dann macht Putin weiter"', "Ukraine Star sorgt sich"]),
+    ("Er kam zum Thema „\nKrieg“ und ging.", ["Er kam zum Thema „\nKrieg“ und ging."]),
 ]  # fmt: skip
 
 
@@ -136,6 +145,41 @@ def case_id(case: tuple[str, list[str]]) -> str:
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:
     assert split(text) == expected
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+# Sentences of the raw seed pages (scraped clutter included) that must come out whole.
+SEED_SENTENCES = [
+    ("000_4705e40d4dd64efe.txt",
+     "Trump gratuliert als ErsterRussland und Ukraine tauschen erste 390 Gefangene aus"),
+    ("000_4705e40d4dd64efe.txt", "Copyright: Efrem Lukatsky/AP/dpa"),
+    ("000_4705e40d4dd64efe.txt",
+     "„Wir prüfen jeden Namen, Information zu jeder Person“, sagte er."),
+    ("000_4705e40d4dd64efe.txt", "Weitere Gefangene sollen am Wochenende freikommen"),
+    ("000_4705e40d4dd64efe.txt",
+     "- Unzufrieden mit Verhandlungen Trump droht EU mit Zöllen in Höhe von 50 Prozent "
+     "ab 1. Juni"),
+    ("001_fdf571903e5f5aab.txt", "Lawrow stellt nächsten Schritt in Aussicht"),
+    ("002_c56ab70738da21e2.txt", "Stand: 26.06.2024 07:27 Uhr"),
+    ("002_c56ab70738da21e2.txt",
+     "Es war das erste Gespräche der Verteidigungsminister beider Länder seit dem 15. März 2023."),
+    ("003_e4f064942255289f.txt",
+     "14. März, 18.24 Uhr: Nach Trump-Bitte um Gnade für eingekesselte ukrainische Soldaten, "
+     "reagiert der Kreml"),
+    ("003_e4f064942255289f.txt", "Der ukrainische Präsident Wolodymyr Selenskyj (47)."),
+    ("003_e4f064942255289f.txt",
+     "Kremlchef Wladimir Putin (72) hat US-Präsident Donald Trump (78) für die Initiative zur "
+     "Beendigung des Krieges in der Ukraine gedankt."),
+    ("004_3ebae379aa40d199.txt", "Selenskyj hatte dies stets als großen Erfolg bezeichnet."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"), SEED_SENTENCES, ids=[s[:30] for _, s in SEED_SENTENCES]
+)
+def test_seed_sentences_come_out_whole(name: str, sentence: str) -> None:
+    assert sentence in split((SEEDS / name).read_text(encoding="utf-8"))
 
 
 def test_spans_are_offsets_into_the_text() -> None:
