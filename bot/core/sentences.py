@@ -42,9 +42,12 @@ _OPENERS = "\"'„“”»«\u201a\u2018\u2019\u203a\u2039([\u2013\u2014-"
 # A gap: (1) a word ending in terminal punctuation (closers allowed) followed by whitespace, or
 # (2) whitespace holding a line break. The word is matched lazily from its start so that its
 # text (``tok``) is available without a second search.
+# Work stays linear on hostile input (a megabyte of dots or spaces): the punctuation and closer
+# runs are possessive, the word may not end in punctuation itself, and the line-break branch
+# starts only at the beginning of a run of spaces.
 _GAP_RE = re.compile(
-    rf"(?<!\S)(?P<tok>\S*?)(?P<punct>[.!?…]+)[{re.escape(_CLOSERS)}]*(?P<ws>\s+)"
-    r"|(?P<nl>[^\S\n]*\n\s*)"
+    rf"(?<!\S)(?P<tok>\S*?)(?<![.!?…])(?P<punct>[.!?…]++)[{re.escape(_CLOSERS)}]*+(?P<ws>\s+)"
+    r"|(?<![^\S\n])(?P<nl>[^\S\n]*\n\s*)"
 )
 # The start of the next sentence: opening quotes/dashes, then its first word.
 _NEXT_RE = re.compile(rf"[{re.escape(_OPENERS)}\s]*(?P<word>\w*)")
@@ -94,6 +97,9 @@ SENTENCE_OPENERS = frozenset(
         "Angeblich", "Tatsächlich",
     }
 )  # fmt: skip
+
+# Longer than any word in _CONTINUATION_WORDS, so a cut-off word never matches one.
+_LAST_WORD_WINDOW = 12
 
 # Lower-case words that cannot end a heading or a paragraph: a line ending in one of them
 # continues on the next line (hard wrap). Articles, prepositions, conjunctions and pronouns.
@@ -161,8 +167,9 @@ def _line_continues(text: str, end: int, nxt: int) -> bool:
         return False
     if text[nxt].islower() or text[end - 1] in _WRAP_END:
         return True
-    space = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end))
-    return text[space + 1 : end] in _CONTINUATION_WORDS
+    # The last word, looked for in a short window so that a long line costs nothing extra.
+    tail = text[max(0, end - _LAST_WORD_WINDOW) : end].split()
+    return bool(tail) and tail[-1] in _CONTINUATION_WORDS
 
 
 def split_sentences(text: str, *, abbreviations: frozenset[str]) -> tuple[Span, ...]:

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,25 @@ def test_empty_table_splits_after_every_abbreviation() -> None:
         "Dr.",
         "Müller kam.",
     ]
+
+
+# Inputs that made a naive pattern backtrack quadratically (a megabyte of dots took hours).
+# Linear work splits each in well under a second; quadratic work would take minutes.
+HOSTILE = [
+    ("dots", "." * 200_000),
+    ("spaces", " " * 200_000 + "x"),
+    ("short-lines", "abc\n" * 100_000),
+    ("closers", "a.)" * 100_000),
+    ("ellipses", "…" * 200_000),
+]
+
+
+@pytest.mark.parametrize("text", [text for _, text in HOSTILE], ids=[n for n, _ in HOSTILE])
+def test_work_is_linear_on_hostile_input(text: str) -> None:
+    started = time.perf_counter()
+    spans = split_sentences(text, abbreviations=ABBREVIATIONS)
+    assert time.perf_counter() - started < 2.0
+    assert spans == (Span(len(text) - len(text.lstrip()), len(text.rstrip())),)
 
 
 # Text built from the pieces the splitter reacts to, so that the properties meet its branches.
