@@ -10,6 +10,7 @@ Rules, in the order they are applied to a gap after terminal punctuation:
 
 1. A blank line always ends a sentence.
 2. The next word starts in lower case: no boundary (``„Warum?“ fragte er``, ``usw. und``).
+   ``?``, ``!`` and ``…`` end the sentence otherwise, unless they stand in brackets (``(...)``).
 3. The word before the dot is an abbreviation from the table (``Nr.``, ``z. B.``): no boundary,
    unless it is one that may close a sentence (``etc.``, ``Mio.``, ``v. Chr.``) and the next
    word is a typical sentence opener (``Die``, ``Er``, ``Damit`` ...).
@@ -23,7 +24,8 @@ Line breaks without terminal punctuation before them: a blank line always ends a
 A single line break ends one too (headings, captions, list items and paragraphs written one per
 line, as in scraped pages) unless the text is merely hard-wrapped: the next line starts in
 lower case, or the line ends in ``,``, ``;``, a hyphen, an opening bracket or quote, or in a
-function word such as ``und`` or ``der`` that cannot end a heading.
+function word such as ``und`` or ``der`` that cannot end a heading. After terminal punctuation
+a single line break counts as a space, so a hard-wrapped ``Dr.`` / ``Müller`` stays together.
 """
 
 from __future__ import annotations
