@@ -156,12 +156,12 @@ _LAW_BEFORE_RE = re.compile(
 )
 _NAME_BEFORE_RE = re.compile(
     r"(?:Platz|Gleis|Linie|Stufe|Klasse|Kategorie|Level|Staffel|Folge|Formel|Windows|Runde"
-    r"|Gruppe|Terminal|Bus|Tram|Zimmer|Block|Halle|Team|Bündnis)\s+$"
+    r"|Gruppe|Terminal|Bus|Tram|Zimmer|Block|Halle|Team|Bündnis|Version)\s+$"
 )
 # Qualifiers before a four-digit number that make it an amount, not a year.
 _QUALIFIED_BEFORE_RE = re.compile(
-    r"(?:mehr als|weniger als|bis zu|rund|etwa|ca\.|circa|knapp|mindestens|über|fast|je"
-    r"|jeweils|insgesamt|gut|nur|auf|um|die|der|den|ersten|letzten)\s+$",
+    r"(?<!\w)(?:mehr als|weniger als|bis zu|rund|etwa|ca\.|circa|knapp|mindestens|über|fast"
+    r"|je|jeweils|insgesamt|gut|nur|auf|um)\s+$",
     re.IGNORECASE,
 )
 _YEAR_FORM_RE = re.compile(r"(?:1\d|20)\d{2}(?:/\d{2}|/\d{4})?")
@@ -178,7 +178,7 @@ _CLOCK_AFTER_RE = re.compile(r"[ \u00a0]?Uhr(?!\w)|[ \u00a0]?h(?!\w)")
 _ROMAN_RE = re.compile(r"(?<=[a-zäöüß] )(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIV|XV|XVI)(?!\w)")
 # Telephone numbers: an area code with its leading 0 (or +country), then the line number.
 _PHONE_RE = re.compile(r"(?:\+\d{1,3}[ /-]?\(?0?\)?|\(?0)\d{2,5}\)?[ /-]?\d{3,}(?:[ -]\d{2,})*")
-_DIGITS_RE = re.compile(r"\+?\d+(?:[.,:/]\d+)*")
+_DIGITS_RE = re.compile(r"\d+(?:[.,:/]\d+)*")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SPACES = " \u00a0\u202f\u2009"
 _RANGE_RE = re.compile(r"(?:\s*[\u2013-]\s*|\s+bis\s+)")
@@ -239,8 +239,6 @@ def parse_digits(form: str) -> float | None:
         return float(form.replace(".", "").replace(",", "."))
     if re.fullmatch(r"\d+(?:,\d+)?", form):
         return float(form.replace(",", "."))
-    if re.fullmatch(r"\d+\.\d+", form):  # ``2.20``: a decimal point, as in translated text
-        return float(form)
     return None
 
 
@@ -289,8 +287,10 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         if found and atom.start < found[-1].end:
             continue
         start, end, value = atom.start, atom.end, atom.value
-        phone = None if atom.word else _PHONE_RE.match(text, start)
-        if phone and (text[start] == "+" or not re.fullmatch(r"0\d?", text[start:end])):
+        plus = int(start > 0 and text[start - 1] == "+")
+        phone = None if atom.word else _PHONE_RE.match(text, start - plus)
+        if phone and (plus or not re.fullmatch(r"0\d?", text[start:end])):
+            start -= plus
             while index < len(atoms) and atoms[index].start < phone.end():
                 index += 1
             found.append(NumberMatch(start, phone.end(), phone.group(), 0.0, PHONE))
@@ -316,7 +316,7 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         value, end = _scaled(text, value, end)
         high = None
         range_match = _RANGE_RE.match(text, end)
-        between = re.search(r"zwischen\s+$", text[max(0, start - 12) : start])
+        between = re.search(r"zwischen\s+$", text[max(0, start - 12) : start], re.IGNORECASE)
         if between:
             range_match = re.compile(r"\s+und\s+").match(text, end)
         if range_match and index < len(atoms) and atoms[index].start == range_match.end():
@@ -367,9 +367,9 @@ def _classify(
         return (COMPOUND if atom.word else NAME), None, end
     if _CLOCK_AFTER_RE.match(text, end) or re.fullmatch(r"\d{1,2}:\d{2}", form):
         return TIME, None, end
+    if re.match(r"-[^\W\d_]", after) and not adjective:
+        return COMPOUND, None, end  # ``Drei-Sterne-Hotel``, ``808-Prozessor``
     if atom.word:
-        if after.startswith("-") and not adjective:
-            return COMPOUND, None, end
         if text[start].isupper() and _TITLE_BEFORE_RE.search(before):
             return NAME, None, end  # ``Dr. Sieben``
     elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})?", form + after[:1]) or re.fullmatch(
@@ -378,7 +378,7 @@ def _classify(
         return DATE, None, end
     elif re.fullmatch(r"\d+:\d+", form):
         return SCORE, None, end
-    elif form.startswith(("0", "+")) and len(form) > 3:
+    elif re.fullmatch(r"0\d{3,}", form):
         return PHONE, None, end
     elif _LAW_BEFORE_RE.search(before):
         return LAW, None, end

@@ -97,7 +97,10 @@ def figure(value: float, label: str, source: str, *, sentence: str = "", unit=No
             "Die Strecke ist 12 Kilometer lang.",
             [("12 Kilometer", 12, "Kilometer", None, "Kilometer Strecke")],
         ),
-        ("Sie ernteten 300 Tonnen Weizen.", [("300 Tonnen", 300, "Tonnen", None, "Tonnen")]),
+        (
+            "Sie ernteten 300 Tonnen Weizen.",
+            [("300 Tonnen", 300, "Tonnen", None, "Tonnen Weizen")],
+        ),
         ("Eine 30-tägige Waffenruhe.", [("30-tägige", 30, "Tage", None, "Waffenruhe")]),
         ("Es sind 20 bis 30 Prozent.", [("20 bis 30 Prozent", 20, "Prozent", None, "Prozent")]),
         ("Es kamen rund 500 Menschen.", [("rund 500", 500, None, "rund", "Menschen")]),
@@ -157,13 +160,17 @@ def test_extract_figures_ignores_non_figures(sentence):
     assert summary(sentence) == []
 
 
+def seed_sentences(path: Path) -> list[str]:
+    """The seed's sentences as the splitter gives them, whitespace normalised."""
+    text = path.read_text(encoding="utf-8")
+    spans = split_sentences(text, abbreviations=load_language().abbreviations)
+    return [" ".join(text[span.start : span.end].split()) for span in spans]
+
+
 def seed_figures() -> dict[str, set[tuple[str, str]]]:
-    abbreviations = load_language().abbreviations
     found: dict[str, set[tuple[str, str]]] = {}
     for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        for span in split_sentences(text, abbreviations=abbreviations):
-            sentence = " ".join(text[span.start : span.end].split())
+        for sentence in seed_sentences(path):
             for f in extract_figures(sentence, source=path.stem[:3]):
                 found.setdefault(path.stem[:3], set()).add((f.text, f.label))
     return found
@@ -304,3 +311,23 @@ def test_extract_figures_is_deterministic_and_exact(sentence):
     assert first == extract_figures(sentence, source="a")
     for f in first:
         assert sentence[f.start : f.start + len(f.text)] == f.text
+
+
+def test_reconcile_seeds_000_and_001_confirm_each_other():
+    figures = [
+        f
+        for seed in ("000", "001")
+        for path in SEEDS.glob(f"{seed}_*.txt")
+        for sentence in seed_sentences(path)
+        for f in extract_figures(sentence, source=seed)
+    ]
+    confirmed = {
+        (f.value, f.source, f.confirmed_by) for f in reconcile_figures(figures) if f.confirmed_by
+    }
+    assert confirmed == {
+        (3, "000", ("001",)),  # mehr als drei Jahre (Krieg)
+        (390, "000", ("001",)),
+        (270, "000", ("001",)),
+        (120, "000", ("001",)),
+        (1000, "000", ("001",)),
+    }
