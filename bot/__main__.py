@@ -169,18 +169,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings, renderer: Renderer) ->
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="settings file (default: $KURZLAGE_CONFIG or config/kurzlage.toml)",
-    )
+    config_help = "settings file (default: $KURZLAGE_CONFIG or config/kurzlage.toml)"
     parser = argparse.ArgumentParser(
-        prog="kurzlage",
-        description="Short extractive German news digests, for Telegram.",
-        parents=[common],
+        prog="kurzlage", description="Short extractive German news digests, for Telegram."
     )
+    parser.add_argument("--config", type=Path, default=None, help=config_help)
+    # Also accepted after the command; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(

@@ -10,7 +10,7 @@ substrings of the input: cleaning only drops lines and cuts pieces off their end
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from bot.core.language import Language
@@ -101,6 +101,16 @@ GLUED_TITLE_MIN_WORDS = 3
 
 
 @dataclass(slots=True)
+class _Meta:
+    """What the clutter said about the source, collected while it is removed."""
+
+    stand: tuple[str, ...] | None = None
+    program_outlet: str | None = None
+    ticker_outlet: str | None = None
+    credits: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class _Block:
     """A run of content lines: the intro or one ticker entry."""
 
@@ -164,9 +174,8 @@ def _shorten(text: str) -> str:
     return cut.rstrip(",;:–- ") + " …"
 
 
-def _remove_clutter(lines: list[str], meta: dict[str, object], lang: Language) -> list[str]:
+def _remove_clutter(lines: list[str], meta: _Meta, lang: Language) -> list[str]:
     """Drop captions, credits, link lists, teaser links and page notes; collect metadata."""
-    credits: list[str] = []
     kept: list[str] = []
     in_linklist = False
     for raw in lines:
@@ -182,20 +191,20 @@ def _remove_clutter(lines: list[str], meta: dict[str, object], lang: Language) -
             in_linklist = True
             continue
         if (stand := STAND_RE.match(line)) is not None:
-            meta.setdefault("stand", stand.groups())
+            meta.stand = meta.stand or stand.groups()
             continue
         if PROGRAM_RE.match(line):
             outlet = find_outlet(line, lang.outlets)
             if outlet:
-                meta.setdefault("program_outlet", outlet)
+                meta.program_outlet = meta.program_outlet or outlet
             continue
         if (credit := CREDIT_RE.match(line)) is not None:
-            credits.append(credit.group(1).strip())
+            meta.credits.append(credit.group(1).strip())
             _drop_caption_before(kept)
             continue
         if "©" in line:
             caption, _, credit_text = line.partition("©")
-            credits.append(credit_text.strip())
+            meta.credits.append(credit_text.strip())
             previous = _last_content(kept)
             if previous is not None and " ".join(kept[previous].split()) == " ".join(
                 caption.split()
@@ -207,14 +216,13 @@ def _remove_clutter(lines: list[str], meta: dict[str, object], lang: Language) -
         if (ref := SELF_REFERENCE_RE.search(line)) is not None and len(line) < 200:
             outlet = find_outlet(ref.group(1), lang.outlets)
             if outlet:
-                meta.setdefault("ticker_outlet", outlet)
+                meta.ticker_outlet = meta.ticker_outlet or outlet
                 continue
         previous = _last_content(kept)
         if previous is not None and _is_teaser_pair(kept[previous].strip(), line):
             del kept[previous]
             continue
         kept.append(line)
-    meta["credits"] = tuple(c for c in credits if c)
     return kept
 
 
@@ -239,8 +247,8 @@ def _is_teaser_pair(first: str, second: str) -> bool:
     )
 
 
-def _published(stand: object, zone: tzinfo) -> datetime | None:
-    if not isinstance(stand, tuple):
+def _published(stand: tuple[str, ...] | None, zone: tzinfo) -> datetime | None:
+    if stand is None:
         return None
     day, month, year, hour, minute = (int(x) for x in stand)
     try:
@@ -349,9 +357,9 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         The items with at least one sentence, in text order.
     """
     text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    meta: dict[str, object] = {}
+    meta = _Meta()
     lines = _remove_clutter(text.split("\n"), meta, lang)
-    published = article.published or _published(meta.get("stand"), zone)
+    published = article.published or _published(meta.stand, zone)
     title, lines, headline = (
         _find_title(lines) if not article.title else (article.title, lines, True)
     )
@@ -362,9 +370,7 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
     if tag is not None:
         agency, tag_text = tag
         lines = [line.replace(tag_text, "").rstrip() for line in lines]
-    outlet = (
-        article.outlet or _as_str(meta.get("program_outlet")) or _as_str(meta.get("ticker_outlet"))
-    )
+    outlet = article.outlet or meta.program_outlet or meta.ticker_outlet
     base = Source(
         id=article.id,
         title="",
@@ -372,7 +378,7 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         agency=agency,
         url=article.url,
         published=published,
-        credits=tuple(str(c) for c in meta.get("credits", ()) or ()),  # type: ignore[union-attr]
+        credits=tuple(c for c in meta.credits if c),
     )
     blocks = _split_blocks(lines, year=published.year if published else None, zone=zone)
     items: list[Item] = []
@@ -407,10 +413,6 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
                 )
             )
     return tuple(items)
-
-
-def _as_str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def _sentences(

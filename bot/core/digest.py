@@ -172,7 +172,10 @@ def assemble_story(
     )
     sources: dict[str, Source] = {}
     for item in ordered:
-        sources.setdefault(item.source.id, item.source)
+        known = sources.get(item.source.id)
+        # A ticker is named by its first entry here (headline and time), not by its intro.
+        if known is None or (known.time_label is None and item.source.time_label):
+            sources[item.source.id] = item.source
     title_item = _title_item(ordered, lead, everything)
     figures = reconcile_figures(
         [figure for candidate in everything for figure in candidate.figures],

@@ -1,0 +1,204 @@
+"""Reading inputs: every kind of file, and every kind of unusable input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.files import MAX_FILE_BYTES, decode, html_to_text, read_inputs
+from tests.conftest import SEEDS, Run
+
+GOOD = "Berlin – Der Bundestag hat am Donnerstag ein Gesetz beschlossen. Es tritt 2026 in Kraft.\n"
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def test_directory_reads_every_supported_file_in_name_order(tmp_path: Path) -> None:
+    _write(tmp_path / "b.txt", GOOD)
+    _write(tmp_path / "a.md", GOOD)
+    _write(tmp_path / "c.json", json.dumps({"id": "c1", "title": "T", "text": GOOD}))
+    _write(
+        tmp_path / "d.jsonl",
+        "\n".join(json.dumps({"id": f"d{i}", "title": "T", "text": GOOD}) for i in range(3)),
+    )
+    _write(tmp_path / "notes.csv", "x,y")
+    _write(tmp_path / ".hidden.txt", GOOD)
+    inputs = read_inputs([tmp_path])
+    assert [a.id for a in inputs.articles] == ["a", "b", "c1", "d0", "d1", "d2"]
+    assert inputs.errors == ()
+
+
+def test_json_article_keeps_metadata(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "x.json",
+        json.dumps(
+            {
+                "id": "x-1",
+                "title": "Titel",
+                "text": GOOD,
+                "url": "https://example.org/a",
+                "outlet": "DER STANDARD",
+                "published": "2024-06-26T07:27:00",
+            }
+        ),
+    )
+    (article,) = read_inputs([path]).articles
+    assert (article.id, article.title, article.url, article.outlet) == (
+        "x-1",
+        "Titel",
+        "https://example.org/a",
+        "DER STANDARD",
+    )
+    assert article.published is not None
+    assert article.published.isoformat() == "2024-06-26T07:27:00+02:00"
+
+
+def test_seeds_are_read_verbatim() -> None:
+    inputs = read_inputs([SEEDS])
+    assert len(inputs.articles) == 5
+    for article in inputs.articles:
+        assert article.text == (SEEDS / f"{article.id}.txt").read_text(encoding="utf-8")
+
+
+BAD_CASES = [
+    ("missing", None, "no such file or directory"),
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b"  \n\n ", "no text"),
+    ("binary.txt", bytes(range(256)) * 20, "binary file"),
+    ("broken.json", b'{"id": "x", "text": ', "not valid JSON"),
+    ("notext.json", b'{"id": "x", "title": "y"}', "no 'text'"),
+    ("empty.html", b"<html><body><script>x()</script></body></html>", "HTML page without"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_unusable_input_is_named_and_others_still_read(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    good = _write(tmp_path / "good.txt", GOOD)
+    bad = tmp_path / name
+    if data is not None:
+        bad.write_bytes(data)
+    inputs = read_inputs([bad, good])
+    assert [a.id for a in inputs.articles] == ["good"]
+    assert len(inputs.errors) == 1
+    assert inputs.errors[0].startswith(str(bad))
+    assert message in inputs.errors[0]
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(20_000_000)  # 20 MB, sparse: nothing is written or read
+    inputs = read_inputs([big])
+    assert inputs.articles == ()
+    assert inputs.errors == (
+        f"{big}: too large (20.0 MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB), skipped",
+    )
+
+
+def test_jsonl_bad_line_loses_only_that_line(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "feed.jsonl",
+        "\n".join(
+            [
+                json.dumps({"id": "one", "text": GOOD}),
+                "{broken",
+                json.dumps({"id": "three", "text": ""}),
+                json.dumps({"id": "four", "text": GOOD}),
+            ]
+        ),
+    )
+    inputs = read_inputs([path])
+    assert [a.id for a in inputs.articles] == ["one", "four"]
+    assert [e.split(":")[1] for e in inputs.errors] == ["2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Größte Gefangenenaustausch – „Glückwunsch“".encode("cp1252"),
+            "Größte Gefangenenaustausch – „Glückwunsch“",
+        ),
+        ("Über die Straße".encode("latin-1"), "Über die Straße"),
+        ("\ufeffMit BOM: Äpfel".encode(), "Mit BOM: Äpfel"),
+        (b"\x81\x8d plain", "\x81\x8d plain"),
+    ],
+    ids=["cp1252", "latin-1", "utf-8-bom", "undefined-cp1252-bytes"],
+)
+def test_decode_non_utf8(raw: bytes, expected: str) -> None:
+    assert decode(raw) == expected
+
+
+def test_cp1252_file_reads_correctly(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "alt.txt",
+        ("Zürich – Die Straßenbahn fährt wieder. „Gut“, sagte er.").encode("cp1252"),
+    )
+    (article,) = read_inputs([path]).articles
+    assert "Straßenbahn" in article.text and "„Gut“" in article.text
+
+
+def test_html_page_becomes_text(tmp_path: Path) -> None:
+    page = (
+        "<!DOCTYPE html><html><head><title>Gesetz beschlossen</title>"
+        "<script>var x = 1;</script></head><body><nav>Menü Startseite</nav>"
+        "<h1>Gesetz beschlossen</h1><p>Der Bundestag hat ein Gesetz &amp; mehr "
+        "beschlossen.</p><figure><figcaption>Ein Foto</figcaption></figure>"
+        "<p>Es tritt <b>2026</b> in Kraft.</p></body></html>"
+    )
+    path = _write(tmp_path / "page.html", page)
+    (article,) = read_inputs([path]).articles
+    assert article.title == "Gesetz beschlossen"
+    assert "Der Bundestag hat ein Gesetz & mehr beschlossen." in article.text
+    assert "Es tritt 2026 in Kraft." in article.text
+    assert "Menü" not in article.text and "var x" not in article.text
+    assert "Ein Foto" not in article.text
+
+
+def test_html_sent_as_txt_is_detected(tmp_path: Path) -> None:
+    path = _write(tmp_path / "page.txt", "<html><body><p>Ein Satz steht hier.</p></body></html>")
+    (article,) = read_inputs([path]).articles
+    assert article.text == "Ein Satz steht hier."
+
+
+def test_html_to_text_keeps_paragraphs() -> None:
+    assert html_to_text("<p>Eins.</p><p>Zwei.</p>") == ("", "Eins.\n\nZwei.")
+
+
+def test_cli_reports_bad_inputs_and_goes_on(kurzlage: Run, tmp_path: Path) -> None:
+    _write(tmp_path / "good.txt", GOOD)
+    _write(tmp_path / "bad.txt", b"\x00\x01\x02" * 100)
+    result = kurzlage("summarize", tmp_path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == f"kurzlage: {tmp_path / 'bad.txt'}: binary file, not text; skipped\n"
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["good"]
+
+
+@pytest.mark.parametrize("command", ["digest", "summarize", "sentences", "zahlen", "quelle"])
+def test_cli_nothing_usable_exits_non_zero_without_traceback(
+    kurzlage: Run, tmp_path: Path, command: str
+) -> None:
+    result = kurzlage(command, tmp_path / "nope.txt", "--format", "json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"kurzlage: {tmp_path / 'nope.txt'}: no such file or directory",
+        "kurzlage: no usable article in the input",
+    ]
+
+
+def test_cli_bad_config_names_the_key(kurzlage: Run, tmp_path: Path) -> None:
+    config = _write(tmp_path / "k.toml", "[digest]\nstorys = 3\n")
+    result = kurzlage("--config", config, "digest")
+    assert result.returncode == 2
+    assert result.stderr == "kurzlage: config: unknown key 'digest.storys'\n"

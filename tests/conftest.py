@@ -1,0 +1,42 @@
+"""Shared fixtures: repository paths, the shared corpora, and a command-line runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+@pytest.fixture
+def corpora() -> Path:
+    """The shared evaluation corpora; skips the test where this clone has none beside it."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"../shared/corpora not found at {CORPORA} (a clone outside the workplace)")
+    return CORPORA
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def kurzlage(tmp_path: Path) -> Run:
+    """Run ``python -m bot`` as a real process in the repository; return its result."""
+
+    def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *map(str, args)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
