@@ -145,7 +145,8 @@ def test_cp1252_file_reads_correctly(tmp_path: Path) -> None:
         ("Zürich – Die Straßenbahn fährt wieder. „Gut“, sagte er.").encode("cp1252"),
     )
     (article,) = read_inputs([path]).articles
-    assert "Straßenbahn" in article.text and "„Gut“" in article.text
+    assert "Straßenbahn" in article.text
+    assert "„Gut“" in article.text
 
 
 def test_html_page_becomes_text(tmp_path: Path) -> None:
@@ -161,7 +162,8 @@ def test_html_page_becomes_text(tmp_path: Path) -> None:
     assert article.title == "Gesetz beschlossen"
     assert "Der Bundestag hat ein Gesetz & mehr beschlossen." in article.text
     assert "Es tritt 2026 in Kraft." in article.text
-    assert "Menü" not in article.text and "var x" not in article.text
+    assert "Menü" not in article.text
+    assert "var x" not in article.text
     assert "Ein Foto" not in article.text
 
 

@@ -63,7 +63,8 @@ def test_digest_json_contract_through_cli(kurzlage: Run) -> None:
     assert set(data) >= {"stories"}
     assert data["stories"]
     for story in data["stories"]:
-        assert isinstance(story["title"], str) and story["title"]
+        assert isinstance(story["title"], str)
+        assert story["title"]
         assert 1 <= len(story["sentences"]) <= 3
         source_ids = {s["id"] for s in story["sources"]}
         for source in story["sources"]:
