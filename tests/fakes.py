@@ -141,6 +141,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._windows: dict[Any, deque[float]] = {}
         self._storm = 0
+        self._faults = 0
         self._storm_retry_after = 1
         self._hold_after: int | None = None
         self._held = threading.Event()
@@ -210,6 +211,11 @@ class FakeTelegram:
         """Answer the next ``count`` sendMessage calls with 429 ``retry_after``."""
         with self._lock:
             self._storm, self._storm_retry_after = count, retry_after
+
+    def fail(self, count: int) -> None:
+        """Answer the next ``count`` sendMessage calls with 502 Bad Gateway (transient)."""
+        with self._lock:
+            self._faults = count
 
     def hold_after(self, sends: int) -> None:
         """Accept ``sends`` more messages, then hold every sendMessage unanswered."""
@@ -396,12 +402,15 @@ class FakeTelegram:
             text = raw
         if not text.strip():
             raise _ApiError(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT_LENGTH:
+        if len(text.encode("utf-16-le")) // 2 > MAX_TEXT_LENGTH:  # Telegram counts UTF-16
             raise _ApiError(400, "Bad Request: message is too long")
         markup = params.get("reply_markup")
         _check_markup(markup)
         self._wait_if_held()
         with self._lock:
+            if self._faults > 0:
+                self._faults -= 1
+                raise _ApiError(502, "Bad Gateway")
             self._take_rate(chat)
             message_id = next(self._counter(chat.id))
             message = {
