@@ -1,0 +1,248 @@
+"""Summary quality on the 10kGNAD teaser set: Kurzlage against Lead, random, oracle and sumy.
+
+Usage (from the repository root, with the ``bench`` extra installed)::
+
+    python -m benchmarks.bench_summary [--corpora ../shared/corpora]
+
+Every system picks whole sentences from the same cleaned sentences of each article body and
+is scored with ROUGE-1/2/L F1 (``benchmarks/rouge.py``) against the teaser the newspaper
+wrote. The teaser and the category are never input. The scorer's weights were tuned on the
+even rows only, so the odd rows are the honest figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.rouge import Rouge, rouge, rouge_tokens
+from bot.core.language import Language
+from bot.core.models import Article
+from bot.core.words import WORD_RE, stem
+from bot.pipeline import clean_articles, summarize_article
+from bot.settings import DigestSettings
+from bot.tables import load_language
+
+PAIRS = Path("10kgnad_teaser/pairs_test.jsonl")
+# Seed of the random baseline: any fixed value; it only has to be the same in every run.
+RANDOM_SEED = 20240626
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One article of the teaser set: its cleaned sentences and the newspaper's teaser."""
+
+    index: int
+    article: Article
+    sentences: tuple[str, ...]
+    teaser: str
+
+
+# A picker gets one pair and returns the indices of the sentences it chose.
+Picker = Callable[[Pair], Sequence[int]]
+
+
+def article_sentences(
+    article: Article, lang: Language, settings: DigestSettings
+) -> tuple[str, ...]:
+    """Return the article's sentences as the pipeline cleans and splits them."""
+    items = clean_articles([article], settings=settings, lang=lang)
+    return tuple(sentence.text for item in items for sentence in item.sentences)
+
+
+def load_pairs(corpora: Path, lang: Language, settings: DigestSettings) -> list[Pair]:
+    """Read the teaser set; only ``id`` and ``text`` are input, ``summary`` is the reference."""
+    pairs = []
+    with (corpora / PAIRS).open(encoding="utf-8") as lines:
+        for index, line in enumerate(lines):
+            row = json.loads(line)
+            article = Article(id=row["id"], text=row["text"])
+            sentences = article_sentences(article, lang, settings)
+            pairs.append(Pair(index, article, sentences, row["summary"]))
+    return pairs
+
+
+# --- systems --------------------------------------------------------------------------------
+
+
+def kurzlage(n: int, lang: Language, settings: DigestSettings) -> Picker:
+    def pick(pair: Pair) -> Sequence[int]:
+        chosen = summarize_article(pair.article, n=n, settings=settings, lang=lang)
+        # The pipeline returns sentences; they must be verbatim ones of the shared list.
+        return [pair.sentences.index(text) for text in chosen]
+
+    return pick
+
+
+def lead(n: int) -> Picker:
+    return lambda pair: range(min(n, len(pair.sentences)))
+
+
+def random_sentence() -> Picker:
+    def pick(pair: Pair) -> Sequence[int]:
+        rng = random.Random(RANDOM_SEED * 100_003 + pair.index)
+        return [rng.randrange(len(pair.sentences))] if pair.sentences else []
+
+    return pick
+
+
+class _Words:
+    """The word tokenizer sumy asks for (it gets sentences already split by us)."""
+
+    language = "german"
+
+    @staticmethod
+    def to_words(text: str) -> tuple[str, ...]:
+        return tuple(WORD_RE.findall(text))
+
+    @staticmethod
+    def to_sentences(text: str) -> tuple[str, ...]:
+        raise NotImplementedError("sentences come from Kurzlage's splitter")
+
+
+def sumy_system(name: str, lang: Language) -> Picker:
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    classes = {
+        "LexRank": LexRankSummarizer,
+        "TextRank": TextRankSummarizer,
+        "LSA": LsaSummarizer,
+        "Luhn": LuhnSummarizer,
+    }
+    summarizer = classes[name](stem)
+    summarizer.stop_words = lang.stopwords
+    tokenizer = _Words()
+
+    def pick(pair: Pair) -> Sequence[int]:
+        if not pair.sentences:
+            return []
+        objects = [Sentence(text, tokenizer) for text in pair.sentences]
+        position = {id(sentence): i for i, sentence in enumerate(objects)}
+        document = ObjectDocumentModel([Paragraph(objects)])
+        return [position[id(sentence)] for sentence in summarizer(document, 1)]
+
+    return pick
+
+
+def oracle(pair: Pair) -> Sequence[int]:
+    """Pick the sentence with the best ROUGE-1 F1 against the teaser (the upper bound)."""
+    scores = [rouge(sentence, pair.teaser).rouge1 for sentence in pair.sentences]
+    return [max(range(len(scores)), key=lambda i: (scores[i], -i))] if scores else []
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Scores of one system on every row."""
+
+    name: str
+    scores: tuple[Rouge, ...]
+    chars: tuple[int, ...]
+    seconds: float
+
+
+def evaluate(name: str, pick: Picker, pairs: Sequence[Pair]) -> Result:
+    """Run one system over all pairs and score its summaries against the teasers."""
+    started = time.perf_counter()
+    chosen = [pick(pair) for pair in pairs]
+    seconds = time.perf_counter() - started
+    summaries = [
+        " ".join(pair.sentences[i] for i in idx) for pair, idx in zip(pairs, chosen, strict=True)
+    ]
+    scores = tuple(rouge(text, pair.teaser) for text, pair in zip(summaries, pairs, strict=True))
+    return Result(name, scores, tuple(len(text) for text in summaries), seconds)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return 100 * sum(values) / len(values) if values else 0.0
+
+
+def _subset(result: Result, rows: str) -> list[Rouge]:
+    if rows == "all":
+        return list(result.scores)
+    parity = 0 if rows == "even" else 1
+    return [score for i, score in enumerate(result.scores) if i % 2 == parity]
+
+
+def table(results: Sequence[Result]) -> str:
+    """Return the results as a Markdown table (F1 x 100, means over rows)."""
+    head = ["System"]
+    for metric in ("R-1", "R-2", "R-L"):
+        head += [f"{metric} even", f"{metric} odd", f"{metric} all"]
+    head += ["chars", "ms/article"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for result in results:
+        cells = [result.name]
+        for metric in ("rouge1", "rouge2", "rouge_l"):
+            for rows in ("even", "odd", "all"):
+                cells.append(f"{_mean([getattr(s, metric) for s in _subset(result, rows)]):.1f}")
+        cells.append(f"{sum(result.chars) / len(result.chars):.0f}")
+        cells.append(f"{1000 * result.seconds / len(result.scores):.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def systems(lang: Language, settings: DigestSettings) -> list[tuple[str, Picker]]:
+    """Return every system of the comparison, Kurzlage first."""
+    chosen: list[tuple[str, Picker]] = [
+        (f"Kurzlage -n {n}", kurzlage(n, lang, settings)) for n in (1, 2, 3)
+    ]
+    chosen += [(f"Lead-{n}", lead(n)) for n in (1, 2, 3)]
+    chosen += [("Random-1", random_sentence()), ("Oracle-1", oracle)]
+    chosen += [
+        (f"sumy {name}-1", sumy_system(name, lang))
+        for name in ("LexRank", "TextRank", "LSA", "Luhn")
+    ]
+    return chosen
+
+
+def run(corpora: Path) -> str:
+    lang = load_language()
+    settings = DigestSettings()
+    pairs = load_pairs(corpora, lang, settings)
+    results = [evaluate(name, pick, pairs) for name, pick in systems(lang, settings)]
+    sentences = sum(len(pair.sentences) for pair in pairs)
+    tokens = sum(len(rouge_tokens(pair.teaser)) for pair in pairs)
+    return "\n".join(
+        [
+            "## Summaries: 10kGNAD teasers (DER STANDARD)",
+            "",
+            f"`{PAIRS}`: {len(pairs)} articles, {sentences} sentences (the pipeline's "
+            f"cleaning and splitting), teasers of {tokens / len(pairs):.1f} tokens on average. "
+            "ROUGE F1 x 100 against the teaser (Unicode words, lower case, German Snowball "
+            "stems; `benchmarks/rouge.py`). "
+            "The scorer was tuned on the even rows only: the odd rows are the honest figure. "
+            "Every system picks from the same sentences; `chars` is the mean summary length.",
+            "",
+            table(results),
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    root = Path(__file__).resolve().parent.parent
+    parser.add_argument("--corpora", type=Path, default=root.parent / "shared" / "corpora")
+    args = parser.parse_args(argv)
+    if not (args.corpora / PAIRS).is_file():
+        print(f"bench_summary: {args.corpora / PAIRS} not found", file=sys.stderr)
+        return 2
+    print(run(args.corpora))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
