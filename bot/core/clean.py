@@ -94,6 +94,16 @@ TITLE_SEARCH_LINES = 6
 #: ... before the first line longer than this, which is body text (a teaser above the
 #: headline, as some pages print it, is shorter).
 TEASER_MAX_CHARS = 250
+#: Finite verb forms that tell a sentence from a photo caption (captions are noun phrases).
+FINITE_VERBS = frozenset(
+    ["hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "soll", "sollen", "sollte", "will", "wollen", "wollte", "kann", "können", "konnte", "muss", "müssen", "musste", "sagte", "sagt", "teilte", "gibt", "gab", "steht", "stand", "geht", "ging", "kommt", "kam", "bleibt", "blieb"]
+)
+#: Hard-wrapped text: at least this many lines, none longer than this ...
+WRAP_MIN_LINES = 4
+WRAP_MAX_WIDTH = 100
+#: ... and at least this share of them filled to this share of the widest line.
+WRAP_LINE_SHARE = 0.6
+WRAP_FULL_SHARE = 0.75
 #: Titles found in the text are cut (at a word) to this length for display.
 TITLE_MAX_CHARS = 140
 #: A glued kicker is split off only if what remains has at least this many words.
@@ -316,8 +326,41 @@ def _find_title(lines: list[str]) -> tuple[str, list[str], bool]:
 
 
 def _is_caption(line: str) -> bool:
+    """A caption is one short sentence without a finite verb form we know."""
     text = line.strip()
-    return len(text) <= CAPTION_MAX_CHARS and text.count(". ") == 0
+    return (
+        len(text) <= CAPTION_MAX_CHARS
+        and text.count(". ") == 0
+        and not any(word in FINITE_VERBS for word in text.lower().split())
+    )
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True for text broken into lines of about one width (an e-mail or a terminal page)."""
+    content = [line.rstrip() for line in lines if line.strip()]
+    if len(content) < WRAP_MIN_LINES:
+        return False
+    width = max(len(line) for line in content)
+    if width > WRAP_MAX_WIDTH:
+        return False
+    full = sum(1 for line in content if len(line) >= WRAP_FULL_SHARE * width)
+    return full >= WRAP_LINE_SHARE * len(content)
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of each paragraph (paragraphs end at blank lines and list items)."""
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if not line.strip():
+            out.append("")
+            joining = False
+        elif joining and not LIST_ITEM_RE.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+            joining = True
+    return out
 
 
 def _paragraphs(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -360,16 +403,17 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
     meta = _Meta()
     lines = _remove_clutter(text.split("\n"), meta, lang)
     published = article.published or _published(meta.stand, zone)
+    agency = None
+    tag = find_agency_tag("\n".join(lines), lang.outlets)
+    if tag is not None:
+        agency, tag_text = tag
+        lines = [line.replace(tag_text, "").rstrip() for line in lines]
+    if _is_hard_wrapped(lines):
+        lines = _unwrap(lines)
     title, lines, headline = (
         _find_title(lines) if not article.title else (article.title, lines, True)
     )
     title = split_kicker(title)[1] if title else ""
-    agency = None
-    body_text = "\n".join(lines)
-    tag = find_agency_tag(body_text, lang.outlets)
-    if tag is not None:
-        agency, tag_text = tag
-        lines = [line.replace(tag_text, "").rstrip() for line in lines]
     outlet = article.outlet or meta.program_outlet or meta.ticker_outlet
     base = Source(
         id=article.id,
