@@ -96,7 +96,45 @@ TITLE_SEARCH_LINES = 6
 TEASER_MAX_CHARS = 250
 #: Finite verb forms that tell a sentence from a photo caption (captions are noun phrases).
 FINITE_VERBS = frozenset(
-    ["hat", "haben", "hatte", "hatten", "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "soll", "sollen", "sollte", "will", "wollen", "wollte", "kann", "können", "konnte", "muss", "müssen", "musste", "sagte", "sagt", "teilte", "gibt", "gab", "steht", "stand", "geht", "ging", "kommt", "kam", "bleibt", "blieb"]
+    [
+        "hat",
+        "haben",
+        "hatte",
+        "hatten",
+        "ist",
+        "sind",
+        "war",
+        "waren",
+        "wird",
+        "werden",
+        "wurde",
+        "wurden",
+        "soll",
+        "sollen",
+        "sollte",
+        "will",
+        "wollen",
+        "wollte",
+        "kann",
+        "können",
+        "konnte",
+        "muss",
+        "müssen",
+        "musste",
+        "sagte",
+        "sagt",
+        "teilte",
+        "gibt",
+        "gab",
+        "steht",
+        "stand",
+        "geht",
+        "ging",
+        "kommt",
+        "kam",
+        "bleibt",
+        "blieb",
+    ]
 )
 #: Hard-wrapped text: at least this many lines, none longer than this ...
 WRAP_MIN_LINES = 4
