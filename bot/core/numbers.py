@@ -14,19 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Kinds of numbers. Only FIGURE is a key-figure candidate.
-FIGURE = "figure"
-DATE = "date"
-YEAR = "year"
-TIME = "time"
-AGE = "age"
-ORDINAL = "ordinal"
-NAME = "name"
-LAW = "law"
-PHONE = "phone"
-SCORE = "score"
-COMPOUND = "compound"
-VAGUE = "vague"
-OTHER = "other"
+FIGURE, DATE, YEAR, TIME, AGE, ORDINAL = "figure", "date", "year", "time", "age", "ordinal"
+NAME, LAW, PHONE, SCORE = "name", "law", "phone", "score"
+COMPOUND, VAGUE, OTHER = "compound", "vague", "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +132,6 @@ _ADJ_UNITS = {
     "jährig": "Jahre",
 }
 _ADJ_UNIT_RE = re.compile(r"-(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)\w*", re.I)
-
 _MONTHS = (
     r"Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
     r"|Dezember|Jan\.|Feb\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
@@ -171,16 +160,22 @@ _YEAR_CUE_RE = re.compile(
     r"|vor|zum|im|Saison)\s+$"
 )
 _TITLE_BEFORE_RE = re.compile(r"(?:Dr\.|Prof\.|Herrn?|Frau)\s+$")
-# Ages in brackets after a name stop here: a larger number in brackets is something else.
-MAX_AGE = 120
-_CLOCK_AFTER_RE = re.compile(r"[ \u00a0]?Uhr(?!\w)|[ \u00a0]?h(?!\w)")
+MAX_AGE = 120  # ``Selenskyj (47)``: a larger number in brackets after a name is no age
+_CLOCK_AFTER_RE = re.compile(r"[ \u00a0]?(?:Uhr|h)(?!\w)")
 # Regnal numbers after a name (``Friedrich III``): names, counted for recall only.
 _ROMAN_RE = re.compile(r"(?<=[a-zäöüß] )(?:II|III|IV|VI|VII|VIII|IX|XI|XII|XIV|XV|XVI)(?!\w)")
 # Telephone numbers: an area code with its leading 0 (or +country), then the line number.
 _PHONE_RE = re.compile(r"(?:\+\d{1,3}[ /-]?\(?0?\)?|\(?0)\d{2,5}\)?[ /-]?\d{3,}(?:[ -]\d{2,})*")
-_DIGITS_RE = re.compile(r"\d+(?:[.,:/]\d+)*")
-_WORD_RE = re.compile(r"[^\W\d_]+")
-_SPACES = " \u00a0\u202f\u2009"
+# Digits with their separators; ``55 000`` (groups split by a space) is one number.
+_DIGITS_RE = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,]|\.\d)|\d+(?:[.,:/]\d+)*"
+)
+# Words that start like a number word: only these are parsed (most words are no number).
+_WORD_RE = re.compile(
+    r"\b(?:ein|zwei|drei|vier|fünf|sech|sieb|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend"
+    r"|anderthalb|null|dutzend|milli|billi)[^\W\d_]*",
+    re.IGNORECASE,
+)
 _RANGE_RE = re.compile(r"(?:\s*[\u2013-]\s*|\s+bis\s+)")
 
 
@@ -237,8 +232,8 @@ def parse_digits(form: str) -> float | None:
     """Return the value of a German digit number (``1.000`` -> 1000, ``2,5`` -> 2.5)."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", form):
         return float(form.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d+(?:,\d+)?", form):
-        return float(form.replace(",", "."))
+    if re.fullmatch(r"\d+(?:,\d+)?|\d{1,3}(?:\s\d{3})+", form):
+        return float(re.sub(r"\s", "", form).replace(",", "."))
     return None
 
 
@@ -298,20 +293,6 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         if atom.kind == NAME:
             found.append(NumberMatch(start, end, text[start:end], value, NAME))
             continue
-        # ``55 000``: digit groups separated by a space are one number.
-        while (
-            not atom.word
-            and re.fullmatch(r"\d{1,3}", text[start:end])
-            and index < len(atoms)
-            and not atoms[index].word
-            and atoms[index].start == end + 1
-            and text[end] in _SPACES
-            and re.fullmatch(r"\d{3}", text[atoms[index].start : atoms[index].end])
-            and text[start : atoms[index].end].count(" ") + text[start:end].count(".") < 4
-        ):
-            value = value * 1000 + atoms[index].value
-            end = atoms[index].end
-            index += 1
         number_end = end
         value, end = _scaled(text, value, end)
         high = None
@@ -338,15 +319,12 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
 
 def _scaled(text: str, value: float, end: int) -> tuple[float, int]:
     match = _SCALE_RE.match(text, end)
-    if match is None:
-        return value, end
-    return value * _SCALES[match.group(1).lower()], match.end()
+    return (value, end) if match is None else (value * _SCALES[match[1].lower()], match.end())
 
 
 def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     for name, pattern in _UNIT_RES:
-        match = pattern.match(text, end)
-        if match:
+        if match := pattern.match(text, end):
             return name, match.end()
     return None, end
 

@@ -80,6 +80,7 @@ def test_parse_digits(form, expected):
         ("Es kamen 55 000 Menschen.", [("55 000", 55000, "figure")]),
         ("Es kamen 1.000 Menschen.", [("1.000", 1000, "figure")]),
         ("Es kamen drei Menschen.", [("drei", 3, "figure")]),
+        ("Vor zwanzig Jahren war es.", [("zwanzig Jahren", 20, "figure")]),
         ("Es kostet 2,5 Millionen Euro.", [("2,5 Millionen Euro", 2.5e6, "figure")]),
         ("Es kostet 1,5 Mio. Euro.", [("1,5 Mio. Euro", 1.5e6, "figure")]),
         ("Es kostet 4 Mrd. Euro.", [("4 Mrd. Euro", 4e9, "figure")]),
