@@ -98,7 +98,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "sources": [source_to_dict(source) for source in story.sources],
         "figures": [figure_to_dict(figure) for figure in story.figures],
         "items": list(story.items),
-        "weight": round(story.weight, 6),
+        "weight": story.weight,
     }
 
 
