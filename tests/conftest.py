@@ -12,6 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CORPORA = ROOT.parent / "shared" / "corpora"
+#: Marks for a module that reads the corpora: skipped with a reason where they are absent.
+CORPORA_MARKS = [
+    pytest.mark.corpora,
+    pytest.mark.skipif(
+        not CORPORA.is_dir(),
+        reason=f"evaluation corpora not found at {CORPORA} (../shared/corpora from the repo)",
+    ),
+]
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from benchmarks.bench_figures import DEV, FILES, measure
-
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+from tests.conftest import CORPORA, CORPORA_MARKS
 
 # Floors a little below what benchmarks/bench_figures.py measured at commit time (recall of
 # gold NUM numbers: GSD test 100.0 %, PUD test 99.7 %, GSD dev 99.4 %; key figures outside
@@ -13,13 +10,7 @@ CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 RECALL_FLOORS = {FILES[0][1]: 0.99, FILES[1][1]: 0.99, DEV[1]: 0.99}
 MAX_OUTSIDE_GOLD = 0.05
 
-pytestmark = [
-    pytest.mark.corpora,
-    pytest.mark.skipif(
-        not CORPORA.is_dir(),
-        reason=f"evaluation corpora not found at {CORPORA} (../shared/corpora from the repo)",
-    ),
-]
+pytestmark = CORPORA_MARKS
 
 
 @pytest.mark.parametrize(

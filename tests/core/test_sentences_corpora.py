@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from benchmarks.bench_split import GSD_TEST, PUD_TEST, kurzlage_starts, load_documents, score
-
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+from tests.conftest import CORPORA, CORPORA_MARKS
 
 # Floors a little below the F1 measured by benchmarks/bench_split.py (PUD test 0.997, GSD test
 # 0.924, GSD test news 0.912 at commit time): a regression in the splitter or its abbreviation
@@ -15,13 +12,7 @@ FLOORS = [
     (GSD_TEST, "news", 0.905),
 ]
 
-pytestmark = [
-    pytest.mark.corpora,
-    pytest.mark.skipif(
-        not CORPORA.is_dir(),
-        reason=f"evaluation corpora not found at {CORPORA} (../shared/corpora from the repo)",
-    ),
-]
+pytestmark = CORPORA_MARKS
 
 
 @pytest.mark.parametrize(
