@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +24,18 @@ from telegram.constants import MessageLimit
 from bot.core.models import Digest, Figure, Source, Story, StorySentence
 
 Format = Literal["html", "text"]
-#: The bundled templates (``templates/`` at the top of the repository or the image).
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: The bundled templates: ``templates/`` of the repository, installed as the data package
+#: ``kurzlage_templates`` (see pyproject.toml).
+def _bundled_templates() -> Path:
+    spec = importlib.util.find_spec("kurzlage_templates")
+    locations = spec.submodule_search_locations if spec else None
+    return next(
+        (Path(p) for p in locations or () if Path(p, "digest.html").is_file()),
+        Path(__file__).resolve().parents[2] / "templates",
+    )
+
+
+DEFAULT_TEMPLATES = _bundled_templates()
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
