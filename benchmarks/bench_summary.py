@@ -56,11 +56,18 @@ def article_sentences(
     return tuple(sentence.text for item in items for sentence in item.sentences)
 
 
-def load_pairs(corpora: Path, lang: Language, settings: DigestSettings) -> list[Pair]:
-    """Read the teaser set; only ``id`` and ``text`` are input, ``summary`` is the reference."""
+def load_pairs(
+    corpora: Path, lang: Language, settings: DigestSettings, *, rows: range | None = None
+) -> list[Pair]:
+    """Read the teaser set (or only ``rows`` of it, by 0-based row index).
+
+    Only ``id`` and ``text`` are input; ``summary`` is the reference.
+    """
     pairs = []
     with (corpora / PAIRS).open(encoding="utf-8") as lines:
         for index, line in enumerate(lines):
+            if rows is not None and index not in rows:
+                continue
             row = json.loads(line)
             article = Article(id=row["id"], text=row["text"])
             sentences = article_sentences(article, lang, settings)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.scoring import score_sentences, select_sentences
+from bot.core.scoring import score_sentences, select_sentences, word_probabilities
 from bot.tables import load_language
 
 STOPWORDS = load_language().stopwords
@@ -40,6 +40,47 @@ def test_scoring_is_deterministic() -> None:
 def test_pronoun_opener_scores_below_the_news() -> None:
     scores = score(ARTICLE)
     assert scores[2] < scores[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected_lower"),
+    [
+        ("Er verhandelt mit der Regierung über neue All-in-Verträge.", True),
+        ("Dabei verhandelt die Gewerkschaft über neue All-in-Verträge.", True),
+        ("Verhandelt die Gewerkschaft über neue All-in-Verträge?", True),
+        ("Die Gewerkschaft verhandelt über neue All-in-Verträge.", False),
+    ],
+    ids=["pronoun", "connective", "question", "stands-alone"],
+)
+def test_dependent_sentences_are_marked_down(sentence: str, expected_lower: bool) -> None:
+    plain = "Die Gewerkschaft verhandelt über neue All-in-Verträge."
+    scores = score((*ARTICLE, sentence))
+    reference = score((*ARTICLE, plain))
+    assert (scores[-1] < reference[-1]) is expected_lower
+
+
+def test_title_words_lift_their_sentence() -> None:
+    sentences = (
+        "Die Regierung plant ein neues Budget für Schulen.",
+        "Der Fußballklub gewann das Derby gegen Rapid klar.",
+    )
+    untitled = score(sentences)
+    titled = score(sentences, title="Derby: Klub schlägt Rapid")
+    assert titled[1] > untitled[1]
+    assert titled[0] == untitled[0]
+
+
+def test_title_that_repeats_the_first_sentence_is_ignored() -> None:
+    # The cleaner names an untitled item after its first sentence, shortened with "…".
+    assert score(ARTICLE, title="Die Gewerkschaft GPA-djp sieht Handlungsbedarf …") == score(
+        ARTICLE
+    )
+
+
+def test_repeated_early_noun_is_a_likelier_teaser_word_than_a_late_one_off() -> None:
+    probabilities = word_probabilities(ARTICLE, stopwords=STOPWORDS)
+    assert all(0.0 < value < 1.0 for value in probabilities.values())
+    assert probabilities["vertrag"] > probabilities["bauwes"]
 
 
 @pytest.mark.parametrize(
