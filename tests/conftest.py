@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -37,10 +38,13 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 def kurzlage(tmp_path: Path) -> Run:
     """Run ``python -m bot`` as a real process in the repository; return its result."""
 
-    def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot", *map(str, args)],
             cwd=cwd,
+            env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=120,

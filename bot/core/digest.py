@@ -78,7 +78,7 @@ def _cross_source(candidate: _Candidate, others: Counter[str], norm: float) -> f
     """Cosine of a sentence's stems with the stem counts of the other sources' items."""
     if not norm or not candidate.stems:
         return 0.0
-    dot = sum(others[stem] for stem in candidate.stems)
+    dot = math.fsum(others[stem] for stem in candidate.stems)  # fsum: order-independent
     return dot / (norm * math.sqrt(len(candidate.stems)))
 
 
@@ -142,7 +142,7 @@ def assemble_story(
                 for source, counts in by_source.items():
                     if source != candidate.sentence.source:
                         others.update(counts)
-                norm = math.sqrt(sum(v * v for v in others.values()))
+                norm = math.sqrt(math.fsum(v * v for v in others.values()))
                 cross[candidate.order] = _cross_source(candidate, others, norm)
 
     def final(candidate: _Candidate) -> float:

@@ -94,13 +94,13 @@ def score_sentences(
         One score in 0..1 per sentence: its expected ROUGE-1 F1 against a teaser.
     """
     tokens = [_words(sentence) for sentence in sentences]
-    probability = word_probabilities(sentences, title=title, stopwords=stopwords)
+    probability = _probabilities(_features(tokens, sentences, title, stopwords))
     scores = []
     for sentence, words in zip(sentences, tokens, strict=True):
         if not words:
             scores.append(0.0)
             continue
-        overlap = min(sum(probability[word] for word in {w for w, _ in words}), TEASER_TOKENS)
+        overlap = min(math.fsum(probability[word] for word in {w for w, _ in words}), TEASER_TOKENS)
         score = 2 * overlap / (len(words) + TEASER_TOKENS)
         scores.append(score * (DEPENDENT_FACTOR if _is_dependent(sentence) else 1.0))
     return tuple(scores)
@@ -110,24 +110,7 @@ def word_probabilities(
     sentences: Sequence[str], *, title: str = "", stopwords: frozenset[str]
 ) -> dict[str, float]:
     """Return, per stem of the article, the estimated probability that its teaser uses it."""
-    features = word_features(sentences, title=title, stopwords=stopwords)
-    coefficients = (
-        WORD_BIAS,
-        WORD_SPREAD,
-        WORD_COUNT,
-        WORD_LATENESS,
-        WORD_FIRST,
-        WORD_FUNCTION,
-        WORD_NOUN,
-        WORD_NUMBER,
-        WORD_ARTICLE_LENGTH,
-        WORD_IN_TITLE,
-    )
-    return {
-        word: 1.0
-        / (1.0 + math.exp(-sum(c * x for c, x in zip(coefficients, values, strict=True))))
-        for word, values in features.items()
-    }
+    return _probabilities(word_features(sentences, title=title, stopwords=stopwords))
 
 
 def word_features(
@@ -138,39 +121,7 @@ def word_features(
     The first feature is the constant 1 (for ``WORD_BIAS``). Exposed so that the benchmark
     can refit the weights on exactly what the scorer sees.
     """
-    spread: Counter[str] = Counter()
-    count: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    nouns: set[str] = set()
-    surface: dict[str, str] = {}
-    for index, sentence in enumerate(sentences):
-        words = _words(sentence)
-        spread.update({word for word, _ in words})
-        for position, (word, text) in enumerate(words):
-            count[word] += 1
-            first.setdefault(word, index)
-            surface.setdefault(word, text.lower())
-            if position > 0 and text[:1].isupper():
-                nouns.add(word)
-    in_title = set() if _repeats_body(title, sentences) else {w for w, _ in _words(title)}
-    article_length = math.log(max(len(sentences), 1))
-    features: dict[str, tuple[float, ...]] = {}
-    for word, sentence_count in spread.items():
-        text = surface[word]
-        lateness = min(first[word], _LATENESS_CAP)
-        features[word] = (
-            1.0,
-            math.log(sentence_count),
-            math.log(count[word]),
-            lateness / _LATENESS_CAP,
-            1.0 / (1.0 + lateness),
-            float(text in stopwords or len(text) < 2),
-            float(word in nouns),
-            float(text.isdigit()),
-            article_length,
-            float(word in in_title),
-        )
-    return features
+    return _features([_words(sentence) for sentence in sentences], sentences, title, stopwords)
 
 
 def select_sentences(
@@ -202,6 +153,67 @@ def select_sentences(
         chosen.append(index)
         chosen_words.append(words)
     return tuple(sorted(chosen))
+
+
+def _probabilities(features: dict[str, tuple[float, ...]]) -> dict[str, float]:
+    # The logistic function of the weighted features, spelt out (this is the hot loop).
+    probabilities = {}
+    for word, values in features.items():
+        _, spread, count, lateness, first, function, noun, number, length, title = values
+        log_odds = (
+            WORD_BIAS
+            + WORD_SPREAD * spread
+            + WORD_COUNT * count
+            + WORD_LATENESS * lateness
+            + WORD_FIRST * first
+            + WORD_FUNCTION * function
+            + WORD_NOUN * noun
+            + WORD_NUMBER * number
+            + WORD_ARTICLE_LENGTH * length
+            + WORD_IN_TITLE * title
+        )
+        probabilities[word] = 1.0 / (1.0 + math.exp(-log_odds))
+    return probabilities
+
+
+def _features(
+    tokens: list[list[tuple[str, str]]],
+    sentences: Sequence[str],
+    title: str,
+    stopwords: frozenset[str],
+) -> dict[str, tuple[float, ...]]:
+    spread: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    nouns: set[str] = set()
+    surface: dict[str, str] = {}
+    for index, words in enumerate(tokens):
+        spread.update({word for word, _ in words})
+        for position, (word, text) in enumerate(words):
+            count[word] += 1
+            first.setdefault(word, index)
+            surface.setdefault(word, text.lower())
+            if position > 0 and text[:1].isupper():
+                nouns.add(word)
+    in_title = set() if _repeats_body(title, sentences) else {w for w, _ in _words(title)}
+    article_length = math.log(max(len(sentences), 1))
+    features: dict[str, tuple[float, ...]] = {}
+    for word, sentence_count in spread.items():
+        text = surface[word]
+        lateness = min(first[word], _LATENESS_CAP)
+        features[word] = (
+            1.0,
+            math.log(sentence_count),
+            math.log(count[word]),
+            lateness / _LATENESS_CAP,
+            1.0 / (1.0 + lateness),
+            float(text in stopwords or len(text) < 2),
+            float(word in nouns),
+            float(text.isdigit()),
+            article_length,
+            float(word in in_title),
+        )
+    return features
 
 
 def _words(text: str) -> list[tuple[str, str]]:
