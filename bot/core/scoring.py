@@ -100,7 +100,8 @@ def score_sentences(
         if not words:
             scores.append(0.0)
             continue
-        overlap = min(math.fsum(probability[word] for word in {w for w, _ in words}), TEASER_TOKENS)
+        expected = math.fsum(probability[word] for word in {w for w, _ in words})
+        overlap = min(expected, TEASER_TOKENS)
         score = 2 * overlap / (len(words) + TEASER_TOKENS)
         scores.append(score * (DEPENDENT_FACTOR if _is_dependent(sentence) else 1.0))
     return tuple(scores)
