@@ -11,6 +11,11 @@ NO_TOKEN = (
     "kurzlage run: KURZLAGE_TOKEN ist nicht gesetzt - in Telegram bei @BotFather mit /newbot "
     "einen Bot anlegen und dessen Token als KURZLAGE_TOKEN setzen (Muster: config/example.env)."
 )
+#: Printed when webhook mode is configured but PTB's webhook extra (tornado) is missing.
+NO_WEBHOOK_SUPPORT = (
+    "kurzlage run: bot.webhook_url ist gesetzt, aber python-telegram-bot[webhooks] fehlt - "
+    "installieren oder webhook_url leer lassen (long polling)."
+)
 
 # Commands as registered with setMyCommands (command, description shown in Telegram's menu).
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -59,3 +64,6 @@ CHAT_DISABLED_NOTICE = (
 MESSAGE_REFUSED_NOTICE = "⚠️ Telegram hat eine Nachricht an {chat} abgelehnt: {reason}"
 ERROR_NOTICE = "⚠️ Fehler im Bot: {error}"
 SORRY = "Da ist etwas schiefgegangen. Bitte versuch es später noch einmal."
+PUSH_TOO_LONG = "Die Mitteilung ist zu lang für eine Telegram-Nachricht. Bitte kürzen."
+#: Title and source name of an admin's own update in posts and /quelle.
+PUSH_SOURCE_TITLE = "Mitteilung der Redaktion"

@@ -128,7 +128,8 @@ def chat_id(chat: str) -> int | str:
     return chat if chat.startswith("@") else int(chat)
 
 
-def _seconds(retry_after: int | timedelta) -> float:
+def retry_seconds(retry_after: int | timedelta) -> float:
+    """Return a ``RetryAfter.retry_after`` in seconds, whichever form PTB gives."""
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
 
 
@@ -211,7 +212,7 @@ class Outbox:
             try:
                 sent = await self._send(message)
             except RetryAfter as err:
-                wait = _seconds(err.retry_after)
+                wait = retry_seconds(err.retry_after)
                 logger.info("429 from Telegram for %s: waiting %.1f s", message.chat, wait)
                 self._counts["retried"] += 1
                 await asyncio.sleep(wait)

@@ -1,0 +1,213 @@
+"""Posting: new articles in, digests and pushes stored and queued in the outbox.
+
+The jobs and the admin commands share this: ingest the inbox, build a digest of what is
+new, store it, render it once and queue its messages for every target chat in one
+transaction, so a crash leaves either all of it queued or none. Sending is the outbox's job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram.constants import MessageLimit
+
+from bot import messages
+from bot.adapters.files import read_inputs
+from bot.adapters.render import RenderedMessage, Renderer, telegram_length
+from bot.adapters.storage import Storage
+from bot.core.language import Language
+from bot.core.models import Article, Digest, Source, Story, StorySentence
+from bot.pipeline import build_digest
+from bot.serialize import digest_to_dict
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: File kinds the inbox picks up (the same as ``kurzlage digest`` reads).
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl", ".html", ".htm"})
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What a post queued: the digest id, its stories, and how many chats get it."""
+
+    digest_id: int
+    stories: int
+    chats: int
+
+
+def button_rows(kind: str, *, digest_id: int, story: int, bot_username: str) -> Mapping[str, Any]:
+    """Return the ``Quellen``/``Zahlen`` keyboard of a post as a Bot API dict.
+
+    Channels get deep links into a private chat (their readers cannot send commands there);
+    groups and private chats get callback buttons answered in place. ``story`` 0 means the
+    whole digest.
+    """
+    labels = (("q", messages.BUTTON_SOURCES), ("z", messages.BUTTON_FIGURES))
+    if kind == "channel":
+        base = f"https://t.me/{bot_username}?start="
+        row = [{"text": label, "url": f"{base}{key}_{digest_id}_{story}"} for key, label in labels]
+    else:
+        row = [
+            {"text": label, "callback_data": f"{key}:{digest_id}:{story}"} for key, label in labels
+        ]
+    return {"inline_keyboard": [row]}
+
+
+class Publisher:
+    """Turn stored articles into posts for every target chat.
+
+    Args:
+        storage: The database.
+        renderer: Renders digests and the bot's own templates.
+        settings: All settings (digest length, channels).
+        lang: The German language tables.
+        bot_username: The bot's @username without ``@``, for deep links.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        renderer: Renderer,
+        *,
+        settings: Settings,
+        lang: Language,
+        bot_username: str,
+    ) -> None:
+        self._storage = storage
+        self._renderer = renderer
+        self._settings = settings
+        self._lang = lang
+        self._username = bot_username
+
+    def ingest(self, folder: Path, *, now: datetime) -> int:
+        """Store the articles of new or changed files under ``folder``; return how many."""
+        if not folder.is_dir():
+            return 0
+        changed = []
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+                continue
+            stat = path.stat()
+            if not self._storage.file_unchanged(
+                str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size
+            ):
+                changed.append((path, stat))
+        if not changed:
+            return 0
+        inputs = read_inputs([p for p, _ in changed], timezone=self._settings.digest.timezone)
+        for error in inputs.errors:
+            logger.warning("Inbox: %s", error)
+        with self._storage.transaction():
+            added = self._storage.add_articles(inputs.articles, now=now)
+            for path, stat in changed:
+                self._storage.mark_file(str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size)
+        logger.info("Ingested %d new articles from %s", added, folder)
+        return added
+
+    def build(self, *, now: datetime) -> Digest:
+        """Return the digest of the new articles, without storing it (``/vorschau``)."""
+        articles = self._storage.new_articles()
+        if not articles:
+            return Digest(stories=(), created=now)
+        return build_digest(articles, settings=self._settings.digest, lang=self._lang, created=now)
+
+    def targets(self, *, channels_only: bool = False) -> tuple[tuple[str, str], ...]:
+        """Return (chat, kind) for every chat a post goes to: channels, then subscribers."""
+        chats = [(channel, "channel") for channel in self._settings.bot.channels]
+        if not channels_only:
+            chats += [
+                (sub.chat, "private" if sub.kind == "private" else "group")
+                for sub in self._storage.subscriptions()
+            ]
+        return tuple(dict.fromkeys(chats))
+
+    def post_digest(self, *, now: datetime) -> Posted | None:
+        """Build, store and queue a digest of what is new; None when there is nothing."""
+        digest = self.build(now=now)
+        if not digest.stories:
+            return None
+        return self._queue(digest, kind="digest", now=now, targets=self.targets())
+
+    def post_article(self, article: Article, *, now: datetime) -> Posted | None:
+        """Summarise one fetched article and queue it for the channels (``/push <url>``)."""
+        self._storage.add_articles([article], now=now)
+        digest = build_digest(
+            [article], settings=self._settings.digest, lang=self._lang, created=now
+        )
+        if not digest.stories:
+            return None
+        return self._queue(digest, kind="push", now=now, targets=self.targets(channels_only=True))
+
+    def post_text(self, text: str, *, author: str, now: datetime) -> Posted | None:
+        """Queue an admin's own text for the channels (``/push <text>``); None if too long.
+
+        The text is kept as an article of its own whose source is the admin, so /quelle
+        answers for it like for any digest.
+        """
+        article_id = f"push-{now.strftime('%Y%m%d%H%M%S')}"
+        source = Source(
+            id=article_id, title=messages.PUSH_SOURCE_TITLE, outlet=author, published=now
+        )
+        story = Story(
+            title=messages.PUSH_SOURCE_TITLE,
+            sentences=(StorySentence(text=text, source=article_id),),
+            sources=(source,),
+            items=(article_id,),
+        )
+        digest = Digest(stories=(story,), created=now, items=(article_id,))
+        page = self._renderer.render("push.html", digest=digest, story=story, text=text)
+        if telegram_length(page) > MessageLimit.MAX_TEXT_LENGTH:
+            return None
+        article = Article(
+            id=article_id, text=text, title=story.title, outlet=author, published=now
+        )
+        self._storage.add_articles([article], now=now)
+        pages = (RenderedMessage(text=page, stories=(1,)),)
+        return self._queue(
+            digest, kind="push", now=now, targets=self.targets(channels_only=True), pages=pages
+        )
+
+    def _queue(
+        self,
+        digest: Digest,
+        *,
+        kind: str,
+        now: datetime,
+        targets: Sequence[tuple[str, str]],
+        pages: Sequence[RenderedMessage] | None = None,
+    ) -> Posted:
+        pages = pages or self._renderer.digest_messages(digest)
+        with self._storage.transaction():
+            digest_id = self._storage.save_digest(
+                digest, data=digest_to_dict(digest), kind=kind, created=now
+            )
+            for chat, chat_kind in targets:
+                queued = [
+                    (
+                        page.text,
+                        button_rows(
+                            chat_kind,
+                            digest_id=digest_id,
+                            story=page.stories[0] if len(page.stories) == 1 else 0,
+                            bot_username=self._username,
+                        ),
+                    )
+                    for page in pages
+                ]
+                self._storage.enqueue_digest(
+                    digest_id, chat, kind=chat_kind, messages=queued, now=now
+                )
+        logger.info(
+            "Queued %s %d (%d stories) for %d chats",
+            kind,
+            digest_id,
+            len(digest.stories),
+            len(targets),
+        )
+        return Posted(digest_id=digest_id, stories=len(digest.stories), chats=len(targets))

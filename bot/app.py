@@ -1,0 +1,217 @@
+"""Composition root of the Telegram bot: builds the ``Application``, wires handlers and jobs.
+
+``kurzlage run`` calls :func:`run`. Everything long-lived is opened in ``post_init`` and
+closed in ``post_shutdown``; handlers reach it through ``bot.services.services(context)``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages
+from bot.adapters import telegram as handlers
+from bot.adapters.fetch import Fetcher, build_client
+from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.posting import Publisher
+from bot.adapters.render import Renderer
+from bot.adapters.storage import Storage
+from bot.services import SERVICES_KEY, Services, services
+from bot.settings import Settings, bot_token, require_bot_settings
+from bot.tables import load_language
+
+logger = logging.getLogger(__name__)
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
+    """Return one APScheduler trigger per configured digest time, in the digest time zone."""
+    zone = ZoneInfo(settings.digest.timezone)
+    return tuple(CronTrigger.from_crontab(expr, timezone=zone) for expr in settings.bot.schedule)
+
+
+def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) -> bool:
+    """Tell whether a scheduled digest time passed since ``last_run`` (the bot was down).
+
+    However many runs were missed, the answer is one catch-up, not several.
+    """
+    if last_run is None:
+        return False
+    fire_times = (t.get_next_fire_time(None, last_run) for t in cron_triggers(settings))
+    return any(t is not None and last_run < t <= now for t in fire_times)
+
+
+def build_application(settings: Settings, *, token: str) -> BotApplication:
+    """Build the application: defaults, handlers in order, jobs (not started)."""
+    zone = ZoneInfo(settings.digest.timezone)
+    defaults = Defaults(
+        tzinfo=zone,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=not settings.bot.link_previews),
+    )
+    app: BotApplication = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot.api_base_url)
+        .base_file_url(settings.bot.api_file_url)
+        .defaults(defaults)
+        .post_init(_post_init(settings))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+
+    # Handlers, in order: the first matching handler of a group wins, so the catch-all for
+    # unknown commands comes last. Commands work as /quelle and /quelle@<botname>.
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("hilfe", handlers.hilfe))
+    app.add_handler(CommandHandler("help", handlers.hilfe))  # Telegram clients suggest /help
+    app.add_handler(CommandHandler("quelle", handlers.quelle))
+    app.add_handler(CommandHandler("zahlen", handlers.zahlen))
+    app.add_handler(CommandHandler("abo", handlers.abo))
+    app.add_handler(CommandHandler("abbestellen", handlers.abbestellen))
+    app.add_handler(CommandHandler("jetzt", handlers.jetzt))
+    app.add_handler(CommandHandler("vorschau", handlers.vorschau))
+    app.add_handler(CommandHandler("push", handlers.push))
+    app.add_handler(CommandHandler("status", handlers.status))
+    app.add_handler(CallbackQueryHandler(handlers.button, pattern=r"^[qz]:\d+:\d+$"))
+    app.add_handler(ChatMemberHandler(handlers.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
+    app.add_error_handler(handlers.error_handler)
+
+    # Jobs: one cron job per digest time (Berlin time via Defaults), the inbox, the outbox.
+    jobs = app.job_queue
+    if jobs is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    for trigger in cron_triggers(settings):
+        jobs.run_custom(handlers.digest_job, job_kwargs={"trigger": trigger}, name="digest")
+    jobs.run_repeating(
+        handlers.ingest_job, interval=settings.bot.ingest_interval, first=0, name="ingest"
+    )
+    jobs.run_repeating(
+        handlers.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
+    )
+    return app
+
+
+def _post_init(settings: Settings) -> Any:
+    async def post_init(app: BotApplication) -> None:
+        """Open storage and the HTTP client, store the services, register the commands."""
+        storage = Storage(Path(settings.bot.database))
+        client = build_client()
+        renderer = Renderer()
+        lang = load_language()
+        outbox = Outbox(
+            storage,
+            app.bot,
+            pacing=Pacing.from_settings(settings.bot),
+            admins=settings.bot.admins,
+            link_previews=settings.bot.link_previews,
+        )
+        publisher = Publisher(
+            storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
+        )
+        app.bot_data[SERVICES_KEY] = Services(
+            settings=settings,
+            storage=storage,
+            renderer=renderer,
+            outbox=outbox,
+            publisher=publisher,
+            fetcher=Fetcher(client),
+            client=client,
+            lang=lang,
+        )
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
+        now = datetime.now(ZoneInfo(settings.digest.timezone))
+        last = storage.meta("last_run")
+        if not last:
+            storage.set_meta("last_run", now.isoformat())  # first start: nothing was missed
+        elif (
+            missed_run(settings, last_run=datetime.fromisoformat(last), now=now) and app.job_queue
+        ):
+            logger.info("A digest run was missed since %s: catching up once", last)
+            app.job_queue.run_once(handlers.digest_job, when=0, name="catch-up")
+
+    return post_init
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    """Close what ``post_init`` opened."""
+    if SERVICES_KEY not in app.bot_data:
+        return
+    found = app.bot_data[SERVICES_KEY]
+    if isinstance(found, Services):
+        await found.client.aclose()
+        found.storage.close()
+
+
+def quiet_token_loggers() -> None:
+    """Keep the token out of the log, whatever the root level.
+
+    httpx logs every request URL at INFO, and PTB logs its API URLs at DEBUG; both URLs
+    contain the token.
+    """
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    logging.getLogger("bot").setLevel(logging.INFO)
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until interrupted; return the exit code.
+
+    Raises:
+        ConfigError: Settings the bot needs are missing (``bot.admins``).
+    """
+    quiet_token_loggers()
+    token = bot_token()
+    if not token:
+        sys.stderr.write(messages.NO_TOKEN + "\n")
+        return 2
+    require_bot_settings(settings)
+    if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
+        sys.stderr.write(messages.NO_WEBHOOK_SUPPORT + "\n")
+        return 2
+    # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
+    # deprecation warning (bot.adapters.outbox reads either form).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    app = build_application(settings, token=token)
+    if settings.bot.webhook_url:
+        app.run_webhook(
+            listen=settings.bot.webhook_listen,
+            port=settings.bot.webhook_port,
+            webhook_url=settings.bot.webhook_url,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+__all__ = [
+    "build_application",
+    "cron_triggers",
+    "missed_run",
+    "quiet_token_loggers",
+    "run",
+    "services",
+]

@@ -1,0 +1,78 @@
+"""The real bot ``Application`` against the fake Bot API server (tests/fakes.py)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from bot.settings import BotSettings, Settings
+from tests.fakes import TOKEN, FakeChat, FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = 1001  # operator of the bot (bot.admins)
+READER = 2002  # anyone
+GROUP_ADMIN = 3003  # admin of the group, not of the bot
+CHANNEL_ONE, CHANNEL_TWO, GROUP = -1001, -1002, -300
+
+
+@pytest.fixture
+def fake():
+    # Telegram's limits, except 5 replies per second into one private chat instead of 1: the
+    # tests type faster than people do (the 429 path has tests of its own).
+    with FakeTelegram(private_limit=(5, 1.0)) as server:
+        server.add_chat(
+            FakeChat(CHANNEL_ONE, "channel", title="Kanal eins", username="kanal_eins")
+        )
+        server.add_chat(FakeChat(CHANNEL_TWO, "channel", title="Kanal zwei"))
+        server.add_chat(FakeChat(GROUP, "supergroup", title="Runde", admins={GROUP_ADMIN}))
+        for user_id in (ADMIN, READER, GROUP_ADMIN):
+            server.add_chat(FakeChat(user_id, "private"))
+        yield server
+
+
+@pytest.fixture
+def settings(fake, tmp_path):
+    bot = BotSettings(
+        channels=("@kanal_eins", str(CHANNEL_TWO)),
+        admins=(ADMIN,),
+        database=str(tmp_path / "data" / "kurzlage.sqlite3"),
+        inbox=str(tmp_path / "inbox"),
+        seeds=str(ROOT / "seeds"),
+        api_base_url=fake.base_url,
+        api_file_url=fake.base_file_url,
+        # Small retry delays keep the suite fast; pacing stays at Telegram's limits.
+        retry_base_delay=0.01,
+        retry_max_delay=0.05,
+    )
+    return Settings(bot=bot)
+
+
+def with_bot(settings: Settings, **changes) -> Settings:
+    return replace(settings, bot=replace(settings.bot, **changes))
+
+
+@asynccontextmanager
+async def running(settings: Settings):
+    """Start the application as ``run_polling`` does, without its signal handling."""
+    app = build_application(settings, token=TOKEN)
+    await app.initialize()
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+
+async def run_digest_job(app) -> None:
+    """Trigger the scheduled digest job now, as its cron time would."""
+    (job, *_) = [job for job in app.job_queue.jobs() if job.name == "digest"]
+    await job.run(app)
