@@ -48,7 +48,8 @@ def summarize_article(
     """Return the ``n`` best sentences of one article alone, in text order."""
     items = clean_articles([article], settings=settings, lang=lang)
     sentences = [s.text for item in items for s in item.sentences]
-    title = items[0].source.title if items else article.title
+    # Only a real headline helps the scorer; a title made from the first sentence repeats it.
+    title = items[0].source.title if items and items[0].headline else ""
     scores = score_sentences(sentences, title=title, stopwords=lang.stopwords)
     chosen = select_sentences(
         sentences,

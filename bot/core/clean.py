@@ -72,8 +72,14 @@ TICKER_RE = re.compile(
 )
 #: A dateline opening the first paragraph: ``Moskau/Kiew - ``, ``Wien – ``, ``Berlin (dpa) - ``.
 DATELINE_RE = re.compile(
-    r"^(?:St\. )?[A-ZÄÖÜ][\w'’.-]*(?:[ /](?:St\. )?[A-ZÄÖÜ][\w'’.-]*){0,3}"
-    r"(?: ?\([^()]{1,40}\))? ?[–—-] (?=[A-ZÄÖÜ„\"»0-9])"
+    # a place, not a sentence that starts with an article or pronoun and has a dash
+    r"^(?!(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|Er|Sie|Es|Wir|Ich|Auch|Doch|Aber|Und)\b)"
+    r"(?:St\. )?[A-ZÄÖÜ][\w'’.-]*"
+    # more place words: capitalised, or the particles of names like "Santiago de Chile",
+    # "Rio de Janeiro", "Frankfurt am Main", "Halle an der Saale"
+    r"(?:[ /](?:(?:de|del|da|do|dos|am|an|der|im|bei|upon|on|la|le|el) )*"
+    r"(?:St\. )?[A-ZÄÖÜ][\w'’.-]*){0,4}"
+    r"(?: ?\([^()]{1,40}\))? ?[–—-] ?(?=[A-ZÄÖÜ„\"»0-9])"
 )
 #: Kicker glued to its headline: ``… als ErsterRussland und …``.
 GLUED_KICKER_RE = re.compile(r"(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß])")

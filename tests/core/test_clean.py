@@ -90,6 +90,13 @@ CLUTTER = [
         f"Moskau/Kiew - {BODY}",
         [BODY],
     ),
+    ("dateline-with-particles", f"Santiago de Chile – {BODY}", [BODY]),
+    ("dateline-dash-without-space", f"Wien –{BODY}", [BODY]),
+    (
+        "sentence-with-dash-is-no-dateline",
+        "Der Kanzler - er war sichtlich müde - eröffnete die Sitzung.",
+        ["Der Kanzler - er war sichtlich müde - eröffnete die Sitzung."],
+    ),
     (
         "subheading-not-a-sentence",
         f"{BODY}\n\nStreit in der Koalition\n\nDie Opposition stimmte dagegen.",
