@@ -79,7 +79,7 @@ DATELINE_RE = re.compile(
     # "Rio de Janeiro", "Frankfurt am Main", "Halle an der Saale"
     r"(?:[ /](?:(?:de|del|da|do|dos|am|an|der|im|bei|upon|on|la|le|el) )*"
     r"(?:St\. )?[A-ZÄÖÜ][\w'’.-]*){0,4}"
-    r"(?: ?\([^()]{1,40}\))? ?[–—-] ?(?=[A-ZÄÖÜ„\"»0-9])"
+    r"(?: ?\([^()]{1,40}\))? [–—-] ?(?=[A-ZÄÖÜ„\"»0-9])"
 )
 #: Kicker glued to its headline: ``… als ErsterRussland und …``.
 GLUED_KICKER_RE = re.compile(r"(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß])")

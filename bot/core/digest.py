@@ -38,7 +38,7 @@ REDUNDANT_JACCARD = 0.5
 #: stems with theirs), added to its score in stories with several sources: the sentence that
 #: states what every outlet reports is the lead. On the seeds it moves the lead of the
 #: prisoner-exchange story from a teaser line to "… jeweils 390 Menschen freigelassen".
-CROSS_SOURCE_WEIGHT = 0.5
+CROSS_SOURCE_WEIGHT = 1.0
 #: In a story with several sources, a sentence whose cross-source similarity (IDF-weighted
 #: cosine with what the other sources say) is below this is one outlet's side note: on the
 #: seeds, 001's drone strikes and arms exports score 0.03-0.08 against the prisoner exchange
@@ -47,7 +47,7 @@ MIN_CROSS_SOURCE = 0.09
 #: Added to the score of a sentence that states a key figure: news leads carry the numbers
 #: (how many were freed, killed, paid), and a digest without them reads vague. Small next to
 #: the sentence score (0..1), so a number alone never lifts a side remark; checked on the seeds.
-FIGURE_BONUS = 0.15
+FIGURE_BONUS = 0.1
 #: Weight added to a story per item it groups (a story many items report weighs more).
 ITEM_WEIGHT = 0.1
 _TERMINAL = ".!?…"
@@ -175,9 +175,11 @@ def assemble_story(
                 cross[candidate.order] = _cross_source(candidate, vector, norm, weights)
 
     def final(candidate: _Candidate) -> float:
-        boost = 1.0 + SUPPORT_BONUS * len(support.get(candidate.order, ()))
-        return (
-            candidate.score * boost
+        # Every boost is relative to the sentence's own score (an expected F1 with a
+        # teaser, 0..1), so none of them can lift a poor sentence on its own.
+        return candidate.score * (
+            1.0
+            + SUPPORT_BONUS * len(support.get(candidate.order, ()))
             + CROSS_SOURCE_WEIGHT * cross.get(candidate.order, 0.0)
             + (FIGURE_BONUS if candidate.figures else 0.0)
         )
