@@ -9,8 +9,8 @@ between its sentences), never inside a tag or a sentence.
 from __future__ import annotations
 
 import html
-import re
 import importlib.util
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,9 +24,10 @@ from telegram.constants import MessageLimit
 from bot.core.models import Digest, Figure, Source, Story, StorySentence
 
 Format = Literal["html", "text"]
-#: The bundled templates: ``templates/`` of the repository, installed as the data package
-#: ``kurzlage_templates`` (see pyproject.toml).
+
+
 def _bundled_templates() -> Path:
+    """Return the template folder: ``templates/``, installed as ``kurzlage_templates``."""
     spec = importlib.util.find_spec("kurzlage_templates")
     locations = spec.submodule_search_locations if spec else None
     return next(
@@ -35,6 +36,7 @@ def _bundled_templates() -> Path:
     )
 
 
+#: The bundled templates.
 DEFAULT_TEMPLATES = _bundled_templates()
 _TAG_RE = re.compile(r"<[^>]+>")
 
