@@ -10,12 +10,19 @@ substrings of the input: cleaning only drops lines and cuts pieces off their end
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
+from bot.core.clutter import (
+    LIST_ITEM_RE,
+    PageNotes,
+    ends_sentence,
+    is_heading,
+    remove_clutter,
+)
 from bot.core.language import Language
 from bot.core.models import Article, Item, Sentence, Source
-from bot.core.outlets import find_agency_tag, find_outlet
+from bot.core.outlets import find_agency_tag
 from bot.core.sentences import split_sentences
 
 MONTHS = (
@@ -34,37 +41,6 @@ MONTHS = (
 )
 _MONTH_RE = "|".join(MONTHS)
 
-#: ``Stand: 26.06.2024 07:27 Uhr`` (tagesschau and others): the page's time.
-STAND_RE = re.compile(
-    r"^\s*(?:Stand|Aktualisiert|Zuletzt aktualisiert)\s*:?\s*"
-    r"(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2})[:.](\d{2})\s*Uhr\s*$"
-)
-#: Program notes: ``Dieses Thema im Programm: Über dieses Thema berichtete …``.
-PROGRAM_RE = re.compile(r"^\s*(?:Dieses Thema im Programm|Über dieses Thema berichtete)\b")
-#: Credit lines; the line before one is the photo's caption.
-CREDIT_RE = re.compile(
-    r"^\s*(?:Copyright|Foto|Fotos|Bild|Bilder|Bildquelle|Quelle|Titelfoto|"
-    r"Titelbild|Grafik|Video|Audio)\s*:\s*(.*)$"
-)
-#: Captions that say they are captions.
-CAPTION_TAG_RE = re.compile(
-    r"\((?:Archivbild|Symbolbild|Archivfoto|Symbolfoto|Foto|Bild|"
-    r"Illustration|Screenshot)\)\s*$"
-)
-#: Headings of related-link lists (``Alles zum Thema …``, ``Mehr zum Thema …:``).
-LINKLIST_RE = re.compile(
-    r"^\s*(?:Alles zum Thema|Mehr zum Thema|Mehr zu(?:m)? |Mehr aus |"
-    r"Weitere Artikel|Weitere Nachrichten|Lesen Sie auch|Lesen Sie mehr|"
-    r"Auch interessant|Das könnte Sie auch interessieren|Zum Thema|"
-    r"Verwandte Themen|Mehr Nachrichten|Weiterlesen|Empfohlene Artikel)"
-    r"[^.!?]*$"
-)
-LIST_ITEM_RE = re.compile(r"^\s*(?:[-–•*·]|\d+\.)\s+\S")
-#: A ticker's line about itself: ``… gibt es hier im TAG24-Ticker.``
-SELF_REFERENCE_RE = re.compile(
-    r"\b(?:hier im|in unserem|in diesem|im)\s+([\w.]+)-?"
-    r"(?:Ticker|Liveblog|Live-Blog|Newsblog)\b"
-)
 #: Live-ticker entry header: ``14. März, 18.24 Uhr: Headline`` (year optional).
 TICKER_RE = re.compile(
     rf"^\s*(\d{{1,2}})\.\s*({_MONTH_RE})(?:\s+(\d{{4}}))?,?\s+"
@@ -89,10 +65,6 @@ SPACED_KICKER_RE = re.compile(
     r"(?: (?:[A-ZÄÖÜ0-9][\w.-]*|und|&|der|die|das|von|im)){0,4}) "
     r"((?:Der|Die|Das|Ein|Eine|Wie|Was|Wer|Warum|Wo|Wann|Wenn)\b.+)$"
 )
-TERMINAL = ".!?…"
-CLOSING_QUOTES = "“”\"»«’'"
-#: A heading is at most this long (characters); longer unpunctuated lines are text.
-HEADING_MAX_CHARS = 160
 #: Lines before the title that are one sentence this short are photo captions.
 CAPTION_MAX_CHARS = 120
 #: The title is searched among this many first lines ...
@@ -155,16 +127,6 @@ GLUED_TITLE_MIN_WORDS = 3
 
 
 @dataclass(slots=True)
-class _Meta:
-    """What the clutter said about the source, collected while it is removed."""
-
-    stand: tuple[str, ...] | None = None
-    program_outlet: str | None = None
-    ticker_outlet: str | None = None
-    credits: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class _Block:
     """A run of content lines: the intro or one ticker entry."""
 
@@ -172,21 +134,6 @@ class _Block:
     time_label: str | None = None
     published: datetime | None = None
     lines: list[str] | None = None
-
-
-def _ends_sentence(line: str) -> bool:
-    stripped = line.rstrip().rstrip(CLOSING_QUOTES + ")")
-    return bool(stripped) and stripped[-1] in TERMINAL
-
-
-def _is_heading(line: str) -> bool:
-    text = line.strip()
-    return (
-        0 < len(text) <= HEADING_MAX_CHARS
-        and not _ends_sentence(text)
-        and not text.endswith((",", ";"))
-        and not LIST_ITEM_RE.match(text)
-    )
 
 
 def _join_hard_wraps(lines: list[str]) -> list[str]:
@@ -197,7 +144,7 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
             out
             and out[-1].strip()
             and line.strip()
-            and not _ends_sentence(out[-1])
+            and not ends_sentence(out[-1])
             and (line.lstrip()[:1].islower() or out[-1].rstrip().endswith((",", "-")))
             and not LIST_ITEM_RE.match(line)
         ):
@@ -226,79 +173,6 @@ def _shorten(text: str) -> str:
         return text
     cut = text[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(",;:–- ") + " …"
-
-
-def _remove_clutter(lines: list[str], meta: _Meta, lang: Language) -> list[str]:
-    """Drop captions, credits, link lists, teaser links and page notes; collect metadata."""
-    kept: list[str] = []
-    in_linklist = False
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            in_linklist = False
-            kept.append("")
-            continue
-        if in_linklist and LIST_ITEM_RE.match(line):
-            continue
-        in_linklist = False
-        if LINKLIST_RE.match(line):
-            in_linklist = True
-            continue
-        if (stand := STAND_RE.match(line)) is not None:
-            meta.stand = meta.stand or stand.groups()
-            continue
-        if PROGRAM_RE.match(line):
-            outlet = find_outlet(line, lang.outlets)
-            if outlet:
-                meta.program_outlet = meta.program_outlet or outlet
-            continue
-        if (credit := CREDIT_RE.match(line)) is not None:
-            meta.credits.append(credit.group(1).strip())
-            _drop_caption_before(kept)
-            continue
-        if "©" in line:
-            caption, _, credit_text = line.partition("©")
-            meta.credits.append(credit_text.strip())
-            previous = _last_content(kept)
-            if previous is not None and " ".join(kept[previous].split()) == " ".join(
-                caption.split()
-            ):
-                del kept[previous]
-            continue
-        if CAPTION_TAG_RE.search(line):
-            continue
-        if (ref := SELF_REFERENCE_RE.search(line)) is not None and len(line) < 200:
-            outlet = find_outlet(ref.group(1), lang.outlets)
-            if outlet:
-                meta.ticker_outlet = meta.ticker_outlet or outlet
-                continue
-        previous = _last_content(kept)
-        if previous is not None and _is_teaser_pair(kept[previous].strip(), line):
-            del kept[previous]
-            continue
-        kept.append(line)
-    return kept
-
-
-def _last_content(lines: list[str]) -> int | None:
-    return len(lines) - 1 if lines and lines[-1].strip() else None
-
-
-def _drop_caption_before(kept: list[str]) -> None:
-    previous = _last_content(kept)
-    if previous is not None and len(kept[previous]) <= 2 * HEADING_MAX_CHARS:
-        del kept[previous]
-
-
-def _is_teaser_pair(first: str, second: str) -> bool:
-    """A teaser link shows its headline, then kicker + headline again on the next line."""
-    if first == second:
-        return True
-    return (
-        len(second) > len(first) + 2
-        and second.endswith(" " + first)
-        and (len(second) - len(first) < 60)
-    )
 
 
 def _published(stand: tuple[str, ...] | None, zone: tzinfo) -> datetime | None:
@@ -359,7 +233,7 @@ def _find_title(lines: list[str]) -> tuple[str, list[str], bool]:
         line = lines[index].strip()
         if len(line) > TEASER_MAX_CHARS:
             break  # body text has begun: a heading after it is a subheading
-        if _is_heading(line) and len(line.split()) >= 2:
+        if is_heading(line) and len(line.split()) >= 2:
             body = [
                 other
                 for i, other in enumerate(lines)
@@ -415,7 +289,7 @@ def _paragraphs(lines: list[str]) -> tuple[list[str], list[str]]:
         text = " ".join(line.split())
         if not text:
             continue
-        if _is_heading(text):
+        if is_heading(text):
             headings.append(text)
         else:
             paragraphs.append(text)
@@ -444,8 +318,8 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         The items with at least one sentence, in text order.
     """
     text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    meta = _Meta()
-    lines = _remove_clutter(text.split("\n"), meta, lang)
+    meta = PageNotes()
+    lines = remove_clutter(text.split("\n"), meta, lang)
     published = article.published or _published(meta.stand, zone)
     agency = None
     tag = find_agency_tag("\n".join(lines), lang.outlets)
