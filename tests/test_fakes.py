@@ -79,13 +79,13 @@ async def test_send_message_round_trip(fake, bot):
 
 
 async def test_telegram_checks(fake, bot):
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(-100, "<p>x</p>", parse_mode="HTML")
     with pytest.raises(BadRequest, match="too long"):
         await bot.send_message(-100, "&amp;" * 4097, parse_mode="HTML")
     with pytest.raises(Forbidden, match="kicked"):
         await bot.send_message(-200, "x")
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message("@gibtsnicht", "x")
     assert fake.sent == []
 
