@@ -22,8 +22,11 @@ def _outlets() -> tuple[Outlet, ...]:
         return ()
     raw = tomllib.loads(data.read_text(encoding="utf-8"))
     return tuple(
-        Outlet(name=entry["name"], kind=entry.get("kind", "outlet"),
-               aliases=tuple(entry.get("aliases", ())))
+        Outlet(
+            name=entry["name"],
+            kind=entry.get("kind", "outlet"),
+            aliases=tuple(entry.get("aliases", ())),
+        )
         for entry in raw.get("outlet", ())
     )
 
