@@ -9,12 +9,15 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import secrets
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -30,8 +33,9 @@ from telegram.ext import (
 )
 
 from bot import messages
+from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
-from bot.adapters.fetch import Fetcher, build_client
+from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
@@ -43,6 +47,9 @@ from bot.tables import load_language
 logger = logging.getLogger(__name__)
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
+# Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
+# Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
+WEBHOOK_SECRET_BYTES = 32
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -62,8 +69,16 @@ def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) 
     return any(t is not None and last_run < t <= now for t in fire_times)
 
 
-def build_application(settings: Settings, *, token: str) -> BotApplication:
-    """Build the application: defaults, handlers in order, jobs (not started)."""
+def build_application(
+    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT
+) -> BotApplication:
+    """Build the application: defaults, handlers in order, jobs (not started).
+
+    Args:
+        settings: All settings.
+        token: The bot token (from the environment).
+        fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+    """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
         tzinfo=zone,
@@ -76,7 +91,7 @@ def build_application(settings: Settings, *, token: str) -> BotApplication:
         .base_url(settings.bot.api_base_url)
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
-        .post_init(_post_init(settings))
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -90,35 +105,35 @@ def build_application(settings: Settings, *, token: str) -> BotApplication:
     app.add_handler(CommandHandler("zahlen", handlers.zahlen))
     app.add_handler(CommandHandler("abo", handlers.abo))
     app.add_handler(CommandHandler("abbestellen", handlers.abbestellen))
-    app.add_handler(CommandHandler("jetzt", handlers.jetzt))
-    app.add_handler(CommandHandler("vorschau", handlers.vorschau))
-    app.add_handler(CommandHandler("push", handlers.push))
-    app.add_handler(CommandHandler("status", handlers.status))
+    app.add_handler(CommandHandler("jetzt", admin.jetzt))
+    app.add_handler(CommandHandler("vorschau", admin.vorschau))
+    app.add_handler(CommandHandler("push", admin.push))
+    app.add_handler(CommandHandler("status", admin.status))
     app.add_handler(CallbackQueryHandler(handlers.button, pattern=r"^[qz]:\d+:\d+$"))
-    app.add_handler(ChatMemberHandler(handlers.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(events.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
-    app.add_error_handler(handlers.error_handler)
+    app.add_error_handler(events.error_handler)
 
     # Jobs: one cron job per digest time (Berlin time via Defaults), the inbox, the outbox.
-    jobs = app.job_queue
-    if jobs is None:
+    queue = app.job_queue
+    if queue is None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     for trigger in cron_triggers(settings):
-        jobs.run_custom(handlers.digest_job, job_kwargs={"trigger": trigger}, name="digest")
-    jobs.run_repeating(
-        handlers.ingest_job, interval=settings.bot.ingest_interval, first=0, name="ingest"
+        queue.run_custom(jobs.digest_job, job_kwargs={"trigger": trigger}, name="digest")
+    queue.run_repeating(
+        jobs.ingest_job, interval=settings.bot.ingest_interval, first=0, name="ingest"
     )
-    jobs.run_repeating(
-        handlers.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
+    queue.run_repeating(
+        jobs.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
     )
     return app
 
 
-def _post_init(settings: Settings) -> Any:
+def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
-        client = build_client()
+        client = build_client(timeout=fetch_timeout)
         renderer = Renderer()
         lang = load_language()
         outbox = Outbox(
@@ -150,7 +165,7 @@ def _post_init(settings: Settings) -> Any:
             missed_run(settings, last_run=datetime.fromisoformat(last), now=now) and app.job_queue
         ):
             logger.info("A digest run was missed since %s: catching up once", last)
-            app.job_queue.run_once(handlers.digest_job, when=0, name="catch-up")
+            app.job_queue.run_once(jobs.digest_job, when=0, name="catch-up")
 
     return post_init
 
@@ -199,7 +214,13 @@ def run(settings: Settings) -> int:
         app.run_webhook(
             listen=settings.bot.webhook_listen,
             port=settings.bot.webhook_port,
+            # The server answers on the path of the public URL (a reverse proxy in front
+            # passes the path through unchanged).
+            url_path=urlsplit(settings.bot.webhook_url).path.lstrip("/"),
             webhook_url=settings.bot.webhook_url,
+            # A fresh secret per start, registered with setWebhook: only Telegram knows it,
+            # so a request without the matching header is refused (403). Never stored.
+            secret_token=secrets.token_urlsafe(WEBHOOK_SECRET_BYTES),
             allowed_updates=Update.ALL_TYPES,
         )
     else:

@@ -38,6 +38,14 @@ USAGE_ZAHLEN = "So geht's: /zahlen für alle Meldungen oder /zahlen 2 für Meldu
 USAGE_PUSH = "So geht's: /push Text der Mitteilung - oder /push https://… für einen Artikel."
 NO_SUCH_STORY = "Die Ausgabe hat nur {count} Meldungen. {usage}"
 NO_DIGEST = "Es gibt noch keine Ausgabe. Die nächste kommt zur nächsten geplanten Zeit."
+#: First line of /quelle and /zahlen in a chat that never received a digest: they answer
+#: for the newest digest overall (a reader coming from a channel means that one) and say so.
+LATEST_ELSEWHERE = (
+    "<i>In diesem Chat ist noch keine Ausgabe erschienen. Das hier gehört zur neuesten "
+    "Ausgabe (Nr. {digest} vom {created} Uhr).</i>"
+)
+#: How dates appear in replies (as the templates' ``datum`` filter writes them).
+DATE_FORMAT = "%d.%m.%Y, %H:%M"
 GONE_DIGEST = "Diese Ausgabe gibt es nicht mehr. /quelle zeigt die Quellen der letzten."
 UNKNOWN_COMMAND = "Diesen Befehl kenne ich nicht. /hilfe zeigt, was ich kann."
 
@@ -62,7 +70,8 @@ CHAT_DISABLED_NOTICE = (
     "Nachrichten warten; sobald ich dort wieder Admin bin, hole ich sie nach."
 )
 MESSAGE_REFUSED_NOTICE = "⚠️ Telegram hat eine Nachricht an {chat} abgelehnt: {reason}"
-ERROR_NOTICE = "⚠️ Fehler im Bot: {error}"
+#: To the admins when a handler failed; the traceback is in the log, never in a message.
+ERROR_NOTICE = "⚠️ Fehler im Bot bei {where}: {error}. Einzelheiten stehen im Log."
 SORRY = "Da ist etwas schiefgegangen. Bitte versuch es später noch einmal."
 PUSH_TOO_LONG = "Die Mitteilung ist zu lang für eine Telegram-Nachricht. Bitte kürzen."
 #: Title and source name of an admin's own update in posts and /quelle.

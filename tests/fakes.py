@@ -10,7 +10,9 @@ Telegram checks:
   with ``parameters.retry_after``;
 * sending where the bot is not admin, was kicked or blocked -> 403.
 
-Tests inject updates (messages, commands, callback queries) that ``getUpdates`` hands out.
+Tests inject updates (messages, commands, callback queries, the bot's membership changes) that
+``getUpdates`` hands out, and can make the next answers to a method unreadable, as a broken
+proxy in front of Telegram would.
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ GLOBAL_LIMIT = (30, 1.0)
 GROUP_LIMIT = (20, 60.0)
 PRIVATE_LIMIT = (1, 1.0)
 MAX_TEXT_LENGTH = 4096
+# What an administrator may do (ChatMemberAdministrator's required fields).
+_ADMIN_RIGHTS = [
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+]
 # Parameters whose form values are JSON (python-telegram-bot JSON-encodes non-strings).
 _JSON_PARAMS = {
     "chat_id", "user_id", "offset", "limit", "timeout", "reply_markup", "link_preview_options",
@@ -135,6 +150,8 @@ class FakeTelegram:
         self.sent: list[Sent] = []
         self.commands: list[dict[str, Any]] = []
         self.callback_answers: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] = {}
+        self._garbled: dict[str, int] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._updates: list[dict[str, Any]] = []
@@ -254,6 +271,25 @@ class FakeTelegram:
                 message["reply_to_message"] = self._messages[(chat_id, reply_to)]
             return self._push({"message": message})
 
+    def garble(self, method: str, count: int = 1) -> None:
+        """Answer the next ``count`` calls of ``method`` with an HTML error page, not JSON."""
+        with self._lock:
+            self._garbled[method] = count
+
+    def inject_my_chat_member(self, chat_id: int, from_user: int, *, old: str, new: str) -> int:
+        """Change the bot's standing in a chat and queue the ``my_chat_member`` update."""
+        chat = self.chats[chat_id]
+        with self._lock:
+            chat.bot_status = new
+            change = {
+                "chat": chat.to_json(),
+                "from": user(from_user),
+                "date": int(time.time()),
+                "old_chat_member": _member(old),
+                "new_chat_member": _member(new),
+            }
+            return self._push({"my_chat_member": change})
+
     def inject_callback(self, chat_id: int, from_user: int, message_id: int, data: str) -> int:
         """Queue a press on an inline button of a message the bot sent."""
         with self._lock:
@@ -302,6 +338,13 @@ class FakeTelegram:
         body = request.rfile.read(length).decode("utf-8") if length else ""
         prefix, _, method = request.path.rpartition("/")
         params = _parse_body(body, request.headers.get("Content-Type", ""))
+        with self._lock:
+            garbled = self._garbled.get(method, 0) > 0
+            if garbled:
+                self._garbled[method] -= 1
+        if garbled:
+            self._answer(request, method, params, 200, b"<html>upstream error</html>", "text/html")
+            return
         status, payload = 200, {}
         try:
             if prefix != f"/bot{TOKEN}":
@@ -315,12 +358,24 @@ class FakeTelegram:
             payload = {"ok": False, "error_code": err.status, "description": err.description}
             if err.parameters:
                 payload["parameters"] = err.parameters
-        with self._lock:
-            self.calls.append(Call(method, params, status, payload, time.monotonic()))
         raw = json.dumps(payload).encode("utf-8")
+        self._answer(request, method, params, status, raw, "application/json", payload)
+
+    def _answer(
+        self,
+        request: BaseHTTPRequestHandler,
+        method: str,
+        params: dict[str, Any],
+        status: int,
+        raw: bytes,
+        content_type: str,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params, status, payload or {}, time.monotonic()))
         try:
             request.send_response(status)
-            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Type", content_type)
             request.send_header("Content-Length", str(len(raw)))
             request.end_headers()
             request.wfile.write(raw)
@@ -333,6 +388,21 @@ class FakeTelegram:
         return BOT_USER
 
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        url = str(params.get("url", ""))
+        if url and not url.startswith("https://"):
+            raise _ApiError(
+                400, "Bad Request: bad webhook: HTTPS url must be provided for webhook"
+            )
+        secret = str(params.get("secret_token", ""))
+        if secret and not (
+            len(secret) <= 256 and secret.replace("_", "").replace("-", "").isalnum()
+        ):
+            raise _ApiError(400, "Bad Request: secret token contains unallowed characters")
+        with self._lock:
+            self.webhook = params
         return True
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
@@ -366,17 +436,12 @@ class FakeTelegram:
         member = user(int(params["user_id"]))
         if int(params["user_id"]) not in chat.admins:
             return {"status": "member", "user": member}
-        rights = (
-            "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members"
-            " can_promote_members can_change_info can_invite_users can_post_stories"
-            " can_edit_stories can_delete_stories"
-        )
         return {
             "status": "administrator",
             "user": member,
             "can_be_edited": False,
             "is_anonymous": False,
-            **dict.fromkeys(rights.split(), True),
+            **dict.fromkeys(_ADMIN_RIGHTS, True),
         }
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
@@ -481,6 +546,19 @@ class FakeTelegram:
                 raise _ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         for key, _ in windows:
             self._windows[key].append(now)
+
+
+def _member(status: str) -> dict[str, Any]:
+    """The bot as a ChatMember with ``status`` (admin rights as a channel poster)."""
+    data: dict[str, Any] = {"status": status, "user": BOT_USER}
+    if status == "administrator":
+        data.update({"can_be_edited": False, "is_anonymous": False})
+        data.update(
+            dict.fromkeys((*_ADMIN_RIGHTS, "can_post_messages", "can_edit_messages"), True)
+        )
+    elif status == "kicked":
+        data["until_date"] = 0
+    return data
 
 
 def _forbidden(chat: FakeChat) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -19,13 +20,33 @@ MAX_PAGE_BYTES = 5_000_000
 #: Timeouts of the shared client, in seconds: a slow outlet must not stall the bot.
 CLIENT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 USER_AGENT = "Kurzlage/0.1 (+https://github.com/kurzlage; Telegram news digest)"
+# A <title> suffix longer than this after the headline is not a site name ("| Tagesschau"),
+# so the host name names the outlet instead (site names in the seeds are 5 to 25 characters).
+MAX_SITE_NAME_CHARS = 40
+# Characters between a headline and the site name in a <title>: "Titel | Seite", "Titel - Seite".
+_TITLE_SEPARATORS = " |-–—:·"
 
 
-def build_client() -> httpx.AsyncClient:
+def build_client(*, timeout: httpx.Timeout = CLIENT_TIMEOUT) -> httpx.AsyncClient:
     """Return the shared HTTP client for fetching pages, with explicit timeouts."""
     return httpx.AsyncClient(
-        timeout=CLIENT_TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
     )
+
+
+def headline_and_outlet(title: str, text: str, url: str) -> tuple[str, str]:
+    """Split a page's <title> into the headline and the outlet's name.
+
+    The headline is the page's first line (its h1) when the <title> starts with it, and the
+    rest of the <title> ("| Beispielzeitung") names the outlet; otherwise the whole <title>
+    is the headline and the host name (without ``www.``) the outlet.
+    """
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    first = text.strip().split("\n", 1)[0].strip()
+    if first and title.startswith(first):
+        site = title[len(first) :].strip(_TITLE_SEPARATORS)
+        return first, site if 0 < len(site) <= MAX_SITE_NAME_CHARS else host
+    return title or first, host
 
 
 class Fetcher:
@@ -64,6 +85,7 @@ class Fetcher:
         if text is None:
             raise FetchError(f"GET {url}: the page is not text")
         title, plain = html_to_text(text) if looks_like_html(text) else ("", text)
+        headline, outlet = headline_and_outlet(title, plain, url)
         article_id = "url-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
         logger.info("Fetched %s (%d characters)", url, len(plain))
-        return Article(id=article_id, text=plain, title=title, url=url)
+        return Article(id=article_id, text=plain, title=headline, url=url, outlet=outlet)

@@ -27,7 +27,7 @@ class OutboxMessage:
         text: Telegram HTML, already within the length limit.
         markup: Inline keyboard as a Bot API dict, or None.
         state: ``pending``, ``sending`` (a send was started and not recorded), ``sent``,
-            ``failed``.
+            ``failed``, ``cancelled`` (the chat unsubscribed before it was sent).
         attempts: Transient failures so far.
         not_before: Unix time before which it is not retried.
         digest_id: The digest it belongs to; None for notices.

@@ -187,14 +187,17 @@ class Storage(OutboxRows):
         )
 
     def latest_digest_id(self, chat: str | None = None) -> int | None:
-        """Return the newest digest sent to ``chat``, else the newest digest at all."""
+        """Return the newest digest sent to ``chat``, or without a chat the newest at all.
+
+        None when there is none: the caller decides whether to fall back to the newest
+        overall, and says so to the user.
+        """
         if chat is not None:
             row = self._db.execute(
                 "SELECT MAX(digest_id) FROM outbox WHERE chat = ? AND state = 'sent'", (chat,)
             ).fetchone()
-            if row[0] is not None:
-                return int(row[0])
-        row = self._db.execute("SELECT MAX(id) FROM digests").fetchone()
+        else:
+            row = self._db.execute("SELECT MAX(id) FROM digests").fetchone()
         return int(row[0]) if row[0] is not None else None
 
     def digest_of_message(self, chat: str, message_id: int) -> int | None:
@@ -223,9 +226,20 @@ class Storage(OutboxRows):
             return cursor.rowcount > 0
 
     def unsubscribe(self, chat: str) -> bool:
-        """End a chat's subscription; False if it had none."""
+        """End a chat's subscription and cancel its unsent digests; False if it had none.
+
+        Messages already on their way (``sending``) are left alone: they may have reached
+        Telegram. Cancelled messages keep their row with state ``cancelled``.
+        """
         with self._transaction() as db:
-            return db.execute("DELETE FROM subscriptions WHERE chat = ?", (chat,)).rowcount > 0
+            ended = db.execute("DELETE FROM subscriptions WHERE chat = ?", (chat,)).rowcount > 0
+            if ended:
+                db.execute(
+                    "UPDATE outbox SET state = 'cancelled', error = 'unsubscribed'"
+                    " WHERE chat = ? AND state = 'pending' AND digest_id IS NOT NULL",
+                    (chat,),
+                )
+            return ended
 
     def subscriptions(self) -> tuple[Chat, ...]:
         """Return the subscribed chats, oldest first."""

@@ -1,28 +1,28 @@
-"""Telegram handlers and job callbacks: parse the input, call the core, render, reply.
+"""Telegram command and button handlers: parse the input, call the core, render, reply.
 
 Replies to commands go straight back to the chat that asked. Posts (digests, pushes,
-notices) go through the persisted outbox (``bot.adapters.outbox``).
+notices) go through the persisted outbox (``bot.adapters.outbox``). Job callbacks are in
+``bot.adapters.jobs``, admin commands in ``bot.adapters.admin``, membership changes and
+the error handler in ``bot.adapters.events``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from telegram import Chat, ChatMember, Message, Update
-from telegram.error import Forbidden, RetryAfter
+from telegram.constants import MessageLimit
+from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from bot import messages
+from bot.adapters.jobs import now
 from bot.adapters.outbox import retry_seconds
+from bot.adapters.render import telegram_length
 from bot.core.models import Digest
-from bot.errors import FetchError
 from bot.serialize import digest_from_dict
 from bot.services import Services, services
 
@@ -36,16 +36,9 @@ _USAGE = {"q": messages.USAGE_QUELLE, "z": messages.USAGE_ZAHLEN}
 # A reply hit by 429 is retried after Telegram's retry_after this many times before the
 # error handler takes over (Telegram has never asked for more than two waits in a row here).
 REPLY_ATTEMPTS = 5
-# Error notices to admins are cut to this many characters (a traceback can be huge; the
-# full one is in the log).
-ERROR_NOTICE_CHARS = 1000
 
 
-def _now(s: Services) -> datetime:
-    return datetime.now(ZoneInfo(s.settings.digest.timezone))
-
-
-async def _retrying(send: Callable[[], Awaitable[object]]) -> None:
+async def retrying(send: Callable[[], Awaitable[object]]) -> None:
     """Send, waiting out 429s: a reply is paced by Telegram's answer, never dropped."""
     for attempt in range(REPLY_ATTEMPTS):
         try:
@@ -57,15 +50,17 @@ async def _retrying(send: Callable[[], Awaitable[object]]) -> None:
             await asyncio.sleep(retry_seconds(err.retry_after))
 
 
-async def _reply(update: Update, texts: Sequence[str]) -> None:
+async def reply(update: Update, texts: Sequence[str]) -> None:
+    """Answer in the chat the update came from, one message per text, in order."""
     message = update.effective_message
     if message is None:
         return
     for text in texts:
-        await _retrying(lambda text=text: message.reply_text(text))  # type: ignore[misc]
+        await retrying(lambda text=text: message.reply_text(text))  # type: ignore[misc]
 
 
-def _is_admin(update: Update, s: Services) -> bool:
+def is_admin(update: Update, s: Services) -> bool:
+    """Tell whether the update's user is an operator of the bot (``bot.admins``)."""
     user = update.effective_user
     return user is not None and user.id in s.settings.bot.admins
 
@@ -85,20 +80,26 @@ async def start(update: Update, context: Context) -> None:
         await hilfe(update, context)
         return
     kind, digest_id, story = match.group(1), int(match.group(2)), int(match.group(3))
-    await _reply(update, _facts(s, kind, digest_id, story or None))
+    await reply(update, _facts(s, kind, digest_id, story or None))
 
 
 async def hilfe(update: Update, context: Context) -> None:
     """Explain what the bot does and list the commands."""
     s = services(context)
-    await _reply(update, [s.renderer.render("hilfe.html", admin=_is_admin(update, s))])
+    await reply(update, [s.renderer.render("hilfe.html", admin=is_admin(update, s))])
 
 
 # -- /quelle, /zahlen and their buttons ----------------------------------------------------
 
 
-def _facts(s: Services, kind: str, digest_id: int | None, story: int | None) -> list[str]:
-    """Return the /quelle or /zahlen pages, or one line saying why there are none."""
+def _facts(
+    s: Services, kind: str, digest_id: int | None, story: int | None, *, elsewhere: bool = False
+) -> list[str]:
+    """Return the /quelle or /zahlen pages, or one line saying why there are none.
+
+    ``elsewhere``: the digest was not posted in the asking chat (it is the newest one
+    overall), and the first page says so and which digest it is.
+    """
     if digest_id is None:
         return [messages.NO_DIGEST]
     stored = s.storage.digest(digest_id)
@@ -109,7 +110,17 @@ def _facts(s: Services, kind: str, digest_id: int | None, story: int | None) -> 
         count = len(digest.stories)
         return [messages.NO_SUCH_STORY.format(count=count, usage=_USAGE[kind])]
     render = s.renderer.quelle if kind == "q" else s.renderer.zahlen
-    return list(render(digest, story=story))
+    pages = list(render(digest, story=story))
+    if elsewhere:
+        note = messages.LATEST_ELSEWHERE.format(
+            digest=digest_id, created=stored.created.strftime(messages.DATE_FORMAT)
+        )
+        joined = f"{note}\n\n{pages[0]}"
+        if telegram_length(joined) <= MessageLimit.MAX_TEXT_LENGTH:
+            pages[0] = joined
+        else:
+            pages.insert(0, note)
+    return pages
 
 
 def _story_argument(args: Sequence[str] | None) -> int | str | None:
@@ -128,16 +139,21 @@ async def _facts_command(update: Update, context: Context, kind: str) -> None:
         return
     story = _story_argument(context.args)
     if story == "bad":
-        await _reply(update, [_USAGE[kind]])
+        await reply(update, [_USAGE[kind]])
         return
     digest_id = None
     if message.reply_to_message is not None:
         digest_id = s.storage.digest_of_message(
             _chat_key(chat), message.reply_to_message.message_id
         )
+    elsewhere = False
     if digest_id is None:
         digest_id = s.storage.latest_digest_id(_chat_key(chat))
-    await _reply(update, _facts(s, kind, digest_id, story if isinstance(story, int) else None))
+    if digest_id is None:  # nothing posted here yet: the newest digest anywhere, said so
+        digest_id = s.storage.latest_digest_id()
+        elsewhere = digest_id is not None
+    number = story if isinstance(story, int) else None
+    await reply(update, _facts(s, kind, digest_id, number, elsewhere=elsewhere))
 
 
 async def quelle(update: Update, context: Context) -> None:
@@ -163,7 +179,7 @@ async def button(update: Update, context: Context) -> None:
     kind, digest_id, story = match.group(1), int(match.group(2)), int(match.group(3))
     target = query.message
     for text in _facts(s, kind, digest_id, story or None):
-        await _retrying(lambda text=text: target.reply_text(text, do_quote=True))  # type: ignore[misc]
+        await retrying(lambda text=text: target.reply_text(text, do_quote=True))  # type: ignore[misc]
 
 
 # -- subscriptions -------------------------------------------------------------------------
@@ -188,7 +204,7 @@ async def _managed_chat(update: Update, context: Context) -> Chat | None:
     if chat is None:
         return None
     if not await _may_manage(update, context):
-        await _reply(update, [messages.GROUP_ADMINS_ONLY])
+        await reply(update, [messages.GROUP_ADMINS_ONLY])
         return None
     return chat
 
@@ -201,8 +217,8 @@ async def abo(update: Update, context: Context) -> None:
         return
     kind = "private" if chat.type == Chat.PRIVATE else "group"
     title = chat.title or chat.full_name or str(chat.id)
-    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=_now(s))
-    await _reply(update, [messages.SUBSCRIBED if new else messages.ALREADY_SUBSCRIBED])
+    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=now(s))
+    await reply(update, [messages.SUBSCRIBED if new else messages.ALREADY_SUBSCRIBED])
 
 
 async def abbestellen(update: Update, context: Context) -> None:
@@ -212,115 +228,7 @@ async def abbestellen(update: Update, context: Context) -> None:
     if chat is None:
         return
     ended = s.storage.unsubscribe(_chat_key(chat))
-    await _reply(update, [messages.UNSUBSCRIBED if ended else messages.NOT_SUBSCRIBED])
-
-
-# -- admin commands ------------------------------------------------------------------------
-
-
-async def jetzt(update: Update, context: Context) -> None:
-    """``/jetzt`` (admins): post a digest of what is new now."""
-    s = services(context)
-    if not _is_admin(update, s):
-        await _reply(update, [messages.NOT_ADMIN])
-        return
-    _ingest(s)
-    posted = s.publisher.post_digest(now=_now(s))
-    if posted is None:
-        await _reply(update, [messages.NOTHING_NEW])
-        return
-    await _reply(
-        update,
-        [
-            messages.POSTED.format(
-                digest=posted.digest_id, stories=posted.stories, chats=posted.chats
-            )
-        ],
-    )
-    await s.outbox.drain()
-
-
-async def vorschau(update: Update, context: Context) -> None:
-    """``/vorschau`` (admins): show the next digest privately, without posting it."""
-    s = services(context)
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or not _is_admin(update, s):
-        await _reply(update, [messages.NOT_ADMIN])
-        return
-    _ingest(s)
-    digest = s.publisher.build(now=_now(s))
-    if not digest.stories:
-        await _reply(update, [messages.NOTHING_NEW])
-        return
-    try:
-        for page in s.renderer.digest_messages(digest):
-            await _retrying(lambda text=page.text: context.bot.send_message(user.id, text))  # type: ignore[misc]
-    except Forbidden:
-        await _reply(update, [messages.PREVIEW_NEEDS_PRIVATE_CHAT])
-        return
-    if chat.type != Chat.PRIVATE:
-        await _reply(update, [messages.PREVIEW_SENT])
-
-
-async def push(update: Update, context: Context) -> None:
-    """``/push <text>`` or ``/push <url>`` (admins): post to every channel at once."""
-    s = services(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or not _is_admin(update, s):
-        await _reply(update, [messages.NOT_ADMIN])
-        return
-    _, _, text = (message.text or "").partition(" ")
-    text = text.strip()
-    if not text:
-        await _reply(update, [messages.USAGE_PUSH])
-        return
-    if not s.settings.bot.channels:
-        await _reply(update, [messages.PUSH_NO_CHANNELS])
-        return
-    if re.fullmatch(r"https?://\S+", text):
-        try:
-            article = await s.fetcher.fetch_article(text)
-        except FetchError as err:
-            logger.warning("/push: %s", err)
-            await _reply(update, [messages.PUSH_FETCH_FAILED])
-            return
-        posted = s.publisher.post_article(article, now=_now(s))
-        failure = messages.PUSH_NO_TEXT
-    else:
-        posted = s.publisher.post_text(text, author=user.full_name, now=_now(s))
-        failure = messages.PUSH_TOO_LONG
-    if posted is None:
-        await _reply(update, [failure])
-        return
-    await _reply(update, [messages.PUSH_POSTED.format(chats=posted.chats)])
-    await s.outbox.drain()
-
-
-async def status(update: Update, context: Context) -> None:
-    """``/status`` (admins): last and next run, waiting articles, outbox, disabled chats."""
-    s = services(context)
-    if not _is_admin(update, s):
-        await _reply(update, [messages.NOT_ADMIN])
-        return
-    last_run = s.storage.meta("last_run")
-    runs = (
-        [job.next_t for job in context.job_queue.jobs() if job.name == "digest"]
-        if context.job_queue
-        else []
-    )
-    page = s.renderer.render(
-        "status.html",
-        last_run=datetime.fromisoformat(last_run) if last_run else None,
-        next_run=min((t for t in runs if t is not None), default=None),
-        schedule=s.settings.bot.schedule,
-        timezone=s.settings.digest.timezone,
-        waiting=s.storage.count_new_articles(),
-        outbox=s.storage.outbox_counts(),
-        channels=s.settings.bot.channels,
-        subscriptions=len(s.storage.subscriptions()),
-        disabled=s.storage.disabled_chats(),
-    )
-    await _reply(update, [page])
+    await reply(update, [messages.UNSUBSCRIBED if ended else messages.NOT_SUBSCRIBED])
 
 
 async def unknown(update: Update, context: Context) -> None:
@@ -331,78 +239,4 @@ async def unknown(update: Update, context: Context) -> None:
     command = (message.text or "").split()[0] if message.text else ""
     if chat.type != Chat.PRIVATE and f"@{context.bot.username}".lower() not in command.lower():
         return  # meant for another bot in the group
-    await _reply(update, [messages.UNKNOWN_COMMAND])
-
-
-# -- membership changes and errors ---------------------------------------------------------
-
-
-async def my_chat_member(update: Update, context: Context) -> None:
-    """Enable a chat again when the bot is made admin or member there; disable on removal."""
-    s = services(context)
-    change = update.my_chat_member
-    if change is None:
-        return
-    chat = change.chat
-    keys = [_chat_key(chat)] + ([f"@{chat.username}"] if chat.username else [])
-    status = change.new_chat_member.status
-    if status in (ChatMember.ADMINISTRATOR, ChatMember.MEMBER, ChatMember.OWNER):
-        if any([s.storage.enable_chat(key) for key in keys]):
-            logger.info("Chat %s enabled again", keys[0])
-            await s.outbox.drain()
-    elif status in (ChatMember.BANNED, ChatMember.LEFT):
-        for key in keys:
-            s.storage.disable_chat(key, reason=f"bot {status}", now=_now(s))
-
-
-async def error_handler(update: object, context: Context) -> None:
-    """Log every error with its traceback, tell the admins, and the user a short sorry."""
-    logger.error("Error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update):
-        return  # polling or job errors: the log has them, admins need no alert per retry
-    s = services(context)
-    detail = html.escape(f"{type(context.error).__name__}: {context.error}")[:ERROR_NOTICE_CHARS]
-    for admin in s.settings.bot.admins:
-        s.storage.enqueue_notice(
-            str(admin),
-            kind="private",
-            text=messages.ERROR_NOTICE.format(error=detail),
-            now=_now(s),
-        )
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(messages.SORRY)
-    await s.outbox.drain()
-
-
-# -- jobs ----------------------------------------------------------------------------------
-
-
-def _ingest(s: Services) -> None:
-    now = _now(s)
-    if s.settings.bot.seeds and not s.storage.meta("seeded"):
-        s.publisher.ingest(Path(s.settings.bot.seeds), now=now)
-        s.storage.set_meta("seeded", now.isoformat())
-    s.publisher.ingest(Path(s.settings.bot.inbox), now=now)
-
-
-async def ingest_job(context: Context) -> None:
-    """Pick up new article files from the inbox (and the seeds on the very first start)."""
-    _ingest(services(context))
-
-
-async def digest_job(context: Context) -> None:
-    """Post a digest of the new articles to every target chat; nothing when nothing is new."""
-    s = services(context)
-    now = _now(s)
-    _ingest(s)
-    posted = s.publisher.post_digest(now=now)
-    s.storage.set_meta("last_run", now.isoformat())
-    if posted is None:
-        logger.info("Digest run at %s: nothing new, nothing posted", now)
-        return
-    await s.outbox.drain()
-
-
-async def outbox_job(context: Context) -> None:
-    """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat)."""
-    await services(context).outbox.drain()
+    await reply(update, [messages.UNKNOWN_COMMAND])

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.adapters.database import MIGRATIONS
-from bot.adapters.storage import Storage
+from bot.adapters.storage import OutboxCounts, Storage
 from bot.core.models import Article, Digest, Figure, Source, Story, StorySentence
 
 NOW = datetime(2024, 6, 26, 7, 0, tzinfo=UTC)
@@ -133,8 +133,9 @@ def test_sent_messages_map_back_to_their_digest(storage):
     assert storage.latest_digest_id("-100") == digest_id
 
 
-def test_latest_digest_of_a_chat_falls_back_to_the_newest(storage):
+def test_latest_digest_of_a_chat_and_overall(storage):
     assert storage.latest_digest_id("-100") is None
+    assert storage.latest_digest_id() is None
 
     older = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
     newer = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
@@ -143,7 +144,8 @@ def test_latest_digest_of_a_chat_falls_back_to_the_newest(storage):
     storage.mark_sent(message.id, telegram_id=1, now=NOW)
 
     assert storage.latest_digest_id("-100") == older
-    assert storage.latest_digest_id("-200") == newer
+    assert storage.latest_digest_id("-200") is None
+    assert storage.latest_digest_id() == newer
 
 
 def test_a_send_started_but_not_recorded_stays_unsent(tmp_path):
@@ -203,6 +205,26 @@ def test_subscribing_again_enables_a_disabled_chat(storage):
     storage.subscribe("-100", kind="group", title="Runde", now=NOW)
 
     assert storage.disabled_chats() == ()
+
+
+def test_unsubscribing_cancels_unsent_digests_but_not_notices(storage):
+    storage.subscribe("-100", kind="group", title="Runde", now=NOW)
+    digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    storage.enqueue_digest(
+        digest_id, "-100", kind="group", messages=[("eins", None), ("zwei", None)], now=NOW
+    )
+    storage.enqueue_notice("-100", kind="group", text="Hinweis", now=NOW)
+    first, *_ = storage.unsent_messages()
+    storage.mark_sending(first.id)  # already on its way: may have reached Telegram
+
+    assert storage.unsubscribe("-100")
+
+    assert [(m.text, m.state) for m in storage.messages(chat="-100")] == [
+        ("eins", "sending"),
+        ("zwei", "cancelled"),
+        ("Hinweis", "pending"),
+    ]
+    assert storage.outbox_counts() == OutboxCounts(pending=2)
 
 
 def enqueue_then_crash(storage):

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
+from bot.serialize import digest_from_dict
+from bot.services import services
 from bot.settings import BotSettings, Settings
 from tests.fakes import TOKEN, FakeChat, FakeTelegram
 
@@ -56,9 +58,9 @@ def with_bot(settings: Settings, **changes) -> Settings:
 
 
 @asynccontextmanager
-async def running(settings: Settings):
+async def running(settings: Settings, **options):
     """Start the application as ``run_polling`` does, without its signal handling."""
-    app = build_application(settings, token=TOKEN)
+    app = build_application(settings, token=TOKEN, **options)
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -76,3 +78,19 @@ async def run_digest_job(app) -> None:
     """Trigger the scheduled digest job now, as its cron time would."""
     (job, *_) = [job for job in app.job_queue.jobs() if job.name == "digest"]
     await job.run(app)
+
+
+def replies(fake, chat_id):
+    return [s.html for s in fake.sent_to(chat_id)]
+
+
+async def command(fake, chat_id, user_id, text, *, reply_to=None, count=1):
+    """Send a command as a user and wait for ``count`` more messages in that chat."""
+    before = len(fake.sent_to(chat_id))
+    fake.inject_message(chat_id, user_id, text, reply_to=reply_to)
+    await fake.wait_for(lambda: len(fake.sent_to(chat_id)) >= before + count)
+    return replies(fake, chat_id)[before:]
+
+
+def stored_digest(app, digest_id=1):
+    return digest_from_dict(dict(services(app).storage.digest(digest_id).data))

@@ -3,7 +3,6 @@ import logging
 from bot import messages
 from bot.adapters.render import Renderer
 from bot.app import quiet_token_loggers
-from bot.serialize import digest_from_dict
 from bot.services import services
 from tests.e2e.conftest import (
     ADMIN,
@@ -12,26 +11,13 @@ from tests.e2e.conftest import (
     GROUP,
     GROUP_ADMIN,
     READER,
+    command,
+    replies,
     run_digest_job,
     running,
+    stored_digest,
 )
 from tests.fakes import TOKEN
-
-
-def replies(fake, chat_id):
-    return [s.html for s in fake.sent_to(chat_id)]
-
-
-async def command(fake, chat_id, user_id, text, *, reply_to=None, count=1):
-    """Send a command as a user and wait for ``count`` more messages in that chat."""
-    before = len(fake.sent_to(chat_id))
-    fake.inject_message(chat_id, user_id, text, reply_to=reply_to)
-    await fake.wait_for(lambda: len(fake.sent_to(chat_id)) >= before + count)
-    return replies(fake, chat_id)[before:]
-
-
-def stored_digest(app, digest_id=1):
-    return digest_from_dict(dict(services(app).storage.digest(digest_id).data))
 
 
 async def test_scheduled_digest_reaches_channels_and_subscribed_group(fake, settings):

@@ -1,0 +1,135 @@
+"""Admin commands (user ids in ``bot.admins``): /jetzt, /vorschau, /push and /status.
+
+Anyone else gets a polite refusal and nothing happens. Posts go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from telegram import Chat, Update
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.adapters.jobs import ingest_inbox, now
+from bot.adapters.telegram import is_admin, reply, retrying
+from bot.errors import FetchError
+from bot.services import Services, services
+
+logger = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+# An http(s) link as the whole argument of /push: summarise that article.
+_URL = re.compile(r"https?://\S+")
+
+
+async def _refused(update: Update, s: Services) -> bool:
+    """Refuse anyone but the bot's admins politely; True when refused."""
+    if is_admin(update, s):
+        return False
+    await reply(update, [messages.NOT_ADMIN])
+    return True
+
+
+async def jetzt(update: Update, context: Context) -> None:
+    """``/jetzt`` (admins): post a digest of what is new now."""
+    s = services(context)
+    if await _refused(update, s):
+        return
+    ingest_inbox(s)
+    posted = s.publisher.post_digest(now=now(s))
+    if posted is None:
+        await reply(update, [messages.NOTHING_NEW])
+        return
+    await reply(
+        update,
+        [
+            messages.POSTED.format(
+                digest=posted.digest_id, stories=posted.stories, chats=posted.chats
+            )
+        ],
+    )
+    await s.outbox.drain()
+
+
+async def vorschau(update: Update, context: Context) -> None:
+    """``/vorschau`` (admins): show the next digest privately, without posting it."""
+    s = services(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or await _refused(update, s):
+        return
+    ingest_inbox(s)
+    digest = s.publisher.build(now=now(s))
+    if not digest.stories:
+        await reply(update, [messages.NOTHING_NEW])
+        return
+    try:
+        for page in s.renderer.digest_messages(digest):
+            await retrying(lambda text=page.text: context.bot.send_message(user.id, text))  # type: ignore[misc]
+    except Forbidden:
+        await reply(update, [messages.PREVIEW_NEEDS_PRIVATE_CHAT])
+        return
+    if chat.type != Chat.PRIVATE:
+        await reply(update, [messages.PREVIEW_SENT])
+
+
+async def push(update: Update, context: Context) -> None:
+    """``/push <text>`` or ``/push <url>`` (admins): post to every channel at once."""
+    s = services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or await _refused(update, s):
+        return
+    _, _, text = (message.text or "").partition(" ")
+    text = text.strip()
+    if not text:
+        await reply(update, [messages.USAGE_PUSH])
+        return
+    if not s.settings.bot.channels:
+        await reply(update, [messages.PUSH_NO_CHANNELS])
+        return
+    if _URL.fullmatch(text):
+        try:
+            article = await s.fetcher.fetch_article(text)
+        except FetchError as err:
+            logger.warning("/push: %s", err)
+            await reply(update, [messages.PUSH_FETCH_FAILED])
+            return
+        posted = s.publisher.post_article(article, now=now(s))
+        failure = messages.PUSH_NO_TEXT
+    else:
+        posted = s.publisher.post_text(text, author=user.full_name, now=now(s))
+        failure = messages.PUSH_TOO_LONG
+    if posted is None:
+        await reply(update, [failure])
+        return
+    await reply(update, [messages.PUSH_POSTED.format(chats=posted.chats)])
+    await s.outbox.drain()
+
+
+async def status(update: Update, context: Context) -> None:
+    """``/status`` (admins): last and next run, waiting articles, outbox, disabled chats."""
+    s = services(context)
+    if await _refused(update, s):
+        return
+    last_run = s.storage.meta("last_run")
+    runs = (
+        [job.next_t for job in context.job_queue.jobs() if job.name == "digest"]
+        if context.job_queue
+        else []
+    )
+    page = s.renderer.render(
+        "status.html",
+        last_run=datetime.fromisoformat(last_run) if last_run else None,
+        next_run=min((t for t in runs if t is not None), default=None),
+        schedule=s.settings.bot.schedule,
+        timezone=s.settings.digest.timezone,
+        waiting=s.storage.count_new_articles(),
+        outbox=s.storage.outbox_counts(),
+        channels=s.settings.bot.channels,
+        subscriptions=len(s.storage.subscriptions()),
+        disabled=s.storage.disabled_chats(),
+    )
+    await reply(update, [page])

@@ -1,0 +1,84 @@
+"""``/push <url>``: the bot fetches a real page from a local web server and posts its summary."""
+
+import re
+
+import httpx
+import pytest
+
+from bot import messages
+from bot.adapters.render import Renderer
+from bot.services import services
+from tests.e2e.conftest import (
+    ADMIN,
+    CHANNEL_ONE,
+    CHANNEL_TWO,
+    command,
+    replies,
+    running,
+    stored_digest,
+)
+from tests.e2e.pages import ARTICLE, PageServer
+
+PAGE = ARTICLE.read_text(encoding="utf-8")
+PARAGRAPHS = re.findall(r"<p[^>]*>(.*?)</p>", PAGE)
+# Text on the page that is not the article: photo caption, related links, navigation, footer.
+CLUTTER = (
+    "Uferpromenade",
+    "Foto:",
+    "Mehr zum Thema",
+    "Pegelstände in Sachsen",
+    "Newsletter",
+    "Startseite",
+    "Alle Rechte vorbehalten",
+)
+
+
+@pytest.fixture
+def pages():
+    with PageServer({"/artikel.html": PAGE.encode("utf-8")}) as server:
+        yield server
+
+
+async def test_an_admin_pushes_a_link_and_every_channel_gets_its_summary(fake, settings, pages):
+    url = pages.url("/artikel.html")
+    async with running(settings) as app:
+        answer = await command(fake, ADMIN, ADMIN, f"/push {url}")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE) and fake.sent_to(CHANNEL_TWO))
+
+        digest = stored_digest(app)
+        (story,) = digest.stories
+        assert answer == [messages.PUSH_POSTED.format(chats=2)]
+        expected = [m.text for m in Renderer().digest_messages(digest)]
+        assert replies(fake, CHANNEL_ONE) == replies(fake, CHANNEL_TWO) == expected
+        assert story.title == "Hochwasser an der Elbe: Dresden ruft Alarmstufe 3 aus"
+        assert [(s.url, s.outlet) for s in story.sources] == [(url, "Beispielzeitung")]
+        assert len(story.sentences) >= 2
+        for sentence in story.sentences:  # verbatim from the article's paragraphs
+            assert any(sentence.text in paragraph for paragraph in PARAGRAPHS)
+            assert sentence.text in fake.sent_to(CHANNEL_ONE)[0].text
+        post = fake.sent_to(CHANNEL_ONE)[0].text
+        assert [word for word in CLUTTER if word in post] == []
+        assert pages.requests == ["/artikel.html"]
+
+        # Kept for /quelle, with the page as its source (asked where no digest was posted).
+        (quelle,) = await command(fake, ADMIN, ADMIN, "/quelle")
+        assert f'<a href="{url}">' in quelle
+        assert quelle.startswith(
+            messages.LATEST_ELSEWHERE.format(
+                digest=1, created=digest.created.strftime(messages.DATE_FORMAT)
+            )
+        )
+        assert services(app).storage.outbox_counts().pending == 0
+
+
+@pytest.mark.parametrize("path", ["/weg.html", "/langsam"], ids=["404", "timeout"])
+async def test_a_link_that_fails_gives_a_short_error_and_posts_nothing(
+    fake, settings, pages, path
+):
+    async with running(settings, fetch_timeout=httpx.Timeout(0.3)) as app:
+        answer = await command(fake, ADMIN, ADMIN, f"/push {pages.url(path)}")
+
+        assert answer == [messages.PUSH_FETCH_FAILED]
+        assert pages.requests == [path]
+        assert fake.sent_to(CHANNEL_ONE) == fake.sent_to(CHANNEL_TWO) == []
+        assert services(app).storage.latest_digest_id() is None
