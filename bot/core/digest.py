@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,6 @@ class _Candidate:
     stems: frozenset[str]
     score: float
     order: tuple[int, int]
-    figures: tuple[Figure, ...]
 
 
 def _complete(text: str) -> bool:
@@ -139,7 +138,6 @@ def assemble_story(
                 stems=frozenset(content_stems(sentence.text, lang.stopwords)),
                 score=score,
                 order=(rank, sentence.index),
-                figures=extract_figures(sentence.text, source=sentence.source),
             )
             everything.append(candidate)
             length = len(sentence.text)
@@ -174,6 +172,14 @@ def assemble_story(
                 vector, norm = other_vectors[candidate.sentence.source]
                 cross[candidate.order] = _cross_source(candidate, vector, norm, weights)
 
+    # Figures only where they can change the choice: the best candidates of each item.
+    has_figure = {
+        c.order
+        for mine in per_item
+        for c in mine[:SUPPORT_CANDIDATES]
+        if extract_figures(c.sentence.text, source=c.sentence.source)
+    }
+
     def final(candidate: _Candidate) -> float:
         # Every boost is relative to the sentence's own score (an expected F1 with a
         # teaser, 0..1), so none of them can lift a poor sentence on its own.
@@ -181,7 +187,7 @@ def assemble_story(
             1.0
             + SUPPORT_BONUS * len(support.get(candidate.order, ()))
             + CROSS_SOURCE_WEIGHT * cross.get(candidate.order, 0.0)
-            + (FIGURE_BONUS if candidate.figures else 0.0)
+            + (FIGURE_BONUS if candidate.order in has_figure else 0.0)
         )
 
     chosen: list[_Candidate] = []
@@ -210,16 +216,10 @@ def assemble_story(
         if known is None or (known.time_label is None and item.source.time_label):
             sources[item.source.id] = item.source
     title_item = _title_item(ordered, lead, everything)
-    figures = reconcile_figures(
-        [figure for candidate in everything for figure in candidate.figures],
-        key_sentences=frozenset(s.text for s in sentences),
-        limit=settings.figures_per_story,
-    )
     return Story(
         title=title_item.source.title,
         sentences=sentences,
         sources=tuple(sources.values()),
-        figures=figures,
         items=tuple(item.id for item in ordered),
         weight=sum(final(c) for c in chosen) + ITEM_WEIGHT * len(ordered),
     )
@@ -254,7 +254,10 @@ def _story_key(pair: tuple[int, Story]) -> tuple[int, bool, float, float, int]:
 def build_stories(
     items: Sequence[Item], *, settings: DigestSettings, lang: Language
 ) -> tuple[Story, ...]:
-    """Group items into stories and order them, most important first (all of them)."""
+    """Group items into stories and order them, most important first (all of them).
+
+    The stories carry no figures yet: ``story_figures`` adds them to those that are kept.
+    """
     stories: list[Story] = []
     idf = document_frequencies(items, lang.stopwords)
     for group in group_items(items, stopwords=lang.stopwords):
@@ -262,6 +265,22 @@ def build_stories(
         if story is not None:
             stories.append(story)
     return tuple(story for _, story in sorted(enumerate(stories), key=_story_key))
+
+
+def story_figures(
+    story: Story, items: Sequence[Item], settings: DigestSettings
+) -> tuple[Figure, ...]:
+    """Return the key figures of a story's items, those of its chosen sentences first."""
+    return reconcile_figures(
+        [
+            figure
+            for item in items
+            for sentence in item.sentences
+            for figure in extract_figures(sentence.text, source=sentence.source)
+        ],
+        key_sentences=frozenset(s.text for s in story.sentences),
+        limit=settings.figures_per_story,
+    )
 
 
 def make_digest(
@@ -272,7 +291,11 @@ def make_digest(
     created: datetime | None = None,
 ) -> Digest:
     """Return the digest of ``items``: the ``settings.stories`` most important stories."""
-    stories = build_stories(items, settings=settings, lang=lang)[: settings.stories]
+    by_id = {item.id: item for item in items}
+    stories = tuple(
+        replace(story, figures=story_figures(story, [by_id[i] for i in story.items], settings))
+        for story in build_stories(items, settings=settings, lang=lang)[: settings.stories]
+    )
     return Digest(
         stories=stories,
         created=created,

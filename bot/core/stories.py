@@ -61,14 +61,21 @@ def _vectors(items: Sequence[Item], stopwords: frozenset[str]) -> list[Vector]:
     return vectors
 
 
-def cosine(a: Vector, b: Vector) -> float:
-    """Return the cosine similarity of two sparse vectors."""
+def _dot(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(w * b.get(term, 0.0) for term, w in a.items())
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+    get = b.get
+    return sum(w * get(term, 0.0) for term, w in a.items())
+
+
+def _norm(a: Vector) -> float:
+    return math.sqrt(sum(w * w for w in a.values()))
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Return the cosine similarity of two sparse vectors."""
+    na, nb = _norm(a), _norm(b)
+    return _dot(a, b) / (na * nb) if na and nb else 0.0
 
 
 def _candidate_pairs(vectors: list[Vector]) -> set[tuple[int, int]]:
@@ -126,7 +133,7 @@ def group_items(
     shared = _shared_sentence_pairs(items, stopwords)
     edges = sorted(
         (
-            (1.0 if (a, b) in shared else cosine(vectors[a], vectors[b]), a, b)
+            (1.0 if (a, b) in shared else _dot(vectors[a], vectors[b]), a, b)
             for a, b in _candidate_pairs(vectors) | shared
         ),
         key=lambda edge: (-edge[0], edge[1], edge[2]),

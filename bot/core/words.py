@@ -32,11 +32,20 @@ def content_stems(
 
     Stop words, single characters and pure digit tokens are left out.
     """
-    return [
+    return list(_content_stems(text, stopwords, stemmer))
+
+
+# Grouping, scoring and selection each need the stems of the same sentences: computing them
+# once per sentence text saves a third of the digest's time (benchmarks/bench_speed.py).
+@lru_cache(maxsize=100_000)
+def _content_stems(
+    text: str, stopwords: frozenset[str], stemmer: Callable[[str], str]
+) -> tuple[str, ...]:
+    return tuple(
         stemmer(word)
         for word in tokenize(text)
         if len(word) > 1 and word not in stopwords and not word.isdigit()
-    ]
+    )
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
