@@ -253,6 +253,14 @@ class FakeTelegram:
         self, chat_id: int, from_user: int, text: str, *, reply_to: int | None = None
     ) -> int:
         """Queue a message from a user (commands get their bot_command entity)."""
+        update = self.message_update(chat_id, from_user, text, reply_to=reply_to)
+        with self._lock:
+            return self._push(update)
+
+    def message_update(
+        self, chat_id: int, from_user: int, text: str, *, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """Return the update of a message from a user, without queueing it (for webhooks)."""
         chat = self.chats[chat_id]
         with self._lock:
             message: dict[str, Any] = {
@@ -269,7 +277,7 @@ class FakeTelegram:
                 ]
             if reply_to is not None:
                 message["reply_to_message"] = self._messages[(chat_id, reply_to)]
-            return self._push({"message": message})
+            return {"update_id": next(self._update_ids), "message": message}
 
     def garble(self, method: str, count: int = 1) -> None:
         """Answer the next ``count`` calls of ``method`` with an HTML error page, not JSON."""
@@ -328,10 +336,10 @@ class FakeTelegram:
         return self._message_ids.setdefault(chat_id, itertools.count(1))
 
     def _push(self, update: dict[str, Any]) -> int:
-        update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **update})
+        update_id = update.get("update_id") or next(self._update_ids)
+        self._updates.append({**update, "update_id": update_id})
         self._lock.notify_all()
-        return update_id
+        return int(update_id)
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
