@@ -12,6 +12,8 @@ from tests.conftest import ROOT
 ALLOWED = {
     "bot",
     "snowballstemmer",
+    "Stemmer",  # PyStemmer, the C build of the same stemmers (and its Cython runtime)
+    "cython_runtime",
     "re",
     "math",
     "dataclasses",
