@@ -61,6 +61,9 @@ POSTED = "Ausgabe {digest} mit {stories} Meldungen geht an {chats} Chats."
 PUSH_POSTED = "Die Mitteilung geht an {chats} Kanäle."
 PUSH_NO_CHANNELS = "Es ist kein Kanal eingestellt (bot.channels); nichts gepostet."
 PUSH_FETCH_FAILED = "Den Artikel unter dem Link konnte ich nicht laden. Stimmt der Link?"
+PUSH_ALREADY_POSTED = (
+    "Diesen Artikel habe ich schon gepostet (Ausgabe {digest}). /quelle zeigt sie."
+)
 PUSH_NO_TEXT = "Unter dem Link steht kein Text, den ich zusammenfassen kann."
 PREVIEW_SENT = "Die Vorschau habe ich dir privat geschickt."
 PREVIEW_NEEDS_PRIVATE_CHAT = "Ich kann dir nicht privat schreiben: Starte erst einen Chat mit mir."

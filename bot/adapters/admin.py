@@ -97,6 +97,10 @@ async def push(update: Update, context: Context) -> None:
             logger.warning("/push: %s", err)
             await reply(update, [messages.PUSH_FETCH_FAILED])
             return
+        earlier = s.storage.article_digest(article.id)
+        if earlier is not None:  # each article reaches each chat at most once
+            await reply(update, [messages.PUSH_ALREADY_POSTED.format(digest=earlier)])
+            return
         posted = s.publisher.post_article(article, now=now(s))
         failure = messages.PUSH_NO_TEXT
     else:

@@ -70,6 +70,11 @@ async def test_an_admin_pushes_a_link_and_every_channel_gets_its_summary(fake, s
         )
         assert services(app).storage.outbox_counts().pending == 0
 
+        # The same link again: each article reaches each chat at most once.
+        again = await command(fake, ADMIN, ADMIN, f"/push {url}")
+        assert again == [messages.PUSH_ALREADY_POSTED.format(digest=1)]
+        assert len(fake.sent_to(CHANNEL_ONE)) == len(fake.sent_to(CHANNEL_TWO)) == 1
+
 
 @pytest.mark.parametrize("path", ["/weg.html", "/langsam"], ids=["404", "timeout"])
 async def test_a_link_that_fails_gives_a_short_error_and_posts_nothing(
