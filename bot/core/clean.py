@@ -57,6 +57,8 @@ DATELINE_RE = re.compile(
     r"(?:St\. )?[A-ZÄÖÜ][\w'’.-]*){0,4}"
     r"(?: ?\([^()]{1,40}\))? [–—-] ?(?=[A-ZÄÖÜ„\"»0-9])"
 )
+#: A dateline is looked for at the start of this many first sentences of an item.
+DATELINE_SENTENCES = 3
 #: Kicker glued to its headline: ``… als ErsterRussland und …``.
 GLUED_KICKER_RE = re.compile(r"(?<=[a-zäöüß]{3})(?=[A-ZÄÖÜ][a-zäöüß])")
 #: Kicker set before its headline by a space: ``USA und Russland Die Verteidigungsminister …``.
@@ -384,6 +386,9 @@ def _sentences(
     for paragraph in paragraphs:
         for span in split_sentences(paragraph, abbreviations=lang.abbreviations):
             text = " ".join(paragraph[span.start : span.end].split())
+            if len(out) < DATELINE_SENTENCES and (dateline := DATELINE_RE.match(text)):
+                # A teaser printed before the body puts the dateline in the second sentence.
+                text = text[dateline.end() :]
             if text:
                 out.append(Sentence(text=text, source=article_id, item=item_id, index=len(out)))
     return tuple(out)

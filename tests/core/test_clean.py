@@ -93,6 +93,11 @@ CLUTTER = [
     ("dateline-with-particles", f"Santiago de Chile – {BODY}", [BODY]),
     ("dateline-dash-without-space", f"Wien –{BODY}", [BODY]),
     (
+        "dateline-after-teaser-sentence",
+        f"Ein Gesetz für die Wärmewende. Berlin – {BODY}",
+        ["Ein Gesetz für die Wärmewende.", BODY],
+    ),
+    (
         "sentence-with-dash-is-no-dateline",
         "Der Kanzler - er war sichtlich müde - eröffnete die Sitzung.",
         ["Der Kanzler - er war sichtlich müde - eröffnete die Sitzung."],
