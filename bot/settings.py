@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-
 from bot.errors import ConfigError
 
 #: Where ``kurzlage`` looks for its settings when no ``--config`` is given.
@@ -163,6 +161,9 @@ def _admins(dotted: str, value: Any) -> tuple[int, ...]:
 
 
 def _schedule(dotted: str, value: Any) -> tuple[str, ...]:
+    # Imported here: only a config with a [bot] schedule needs the scheduler.
+    from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"config: {dotted} must be a non-empty list of cron expressions")
     for expression in value:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,6 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from telegram.constants import MessageLimit
 
 from bot.core.models import Digest, Figure, Source, Story, StorySentence
 
@@ -53,6 +53,14 @@ class RenderedMessage:
 
     text: str
     stories: tuple[int, ...]
+
+
+def _message_limit() -> int:
+    # Imported here: the telegram package costs a quarter second to import, which every
+    # command-line call would pay for one constant.
+    from telegram.constants import MessageLimit
+
+    return int(MessageLimit.MAX_TEXT_LENGTH)
 
 
 def _datum(value: datetime | None) -> str:
@@ -97,7 +105,7 @@ class Renderer:
         split: Callable[[int], Sequence[str]] | None = None,
     ) -> tuple[RenderedMessage, ...]:
         """Pack story blocks into messages rendered by the ``base`` page template."""
-        limit = MessageLimit.MAX_TEXT_LENGTH
+        limit = _message_limit() if fmt == "html" else sys.maxsize  # a terminal has none
         page = self._name(base, fmt)
         wrap: Callable[[str], Any] = Markup if fmt == "html" else str
 

@@ -42,7 +42,11 @@ Vector = dict[str, float]
 def _vectors(items: Sequence[Item], stopwords: frozenset[str]) -> list[Vector]:
     counts: list[Counter[str]] = []
     for item in items:
-        counter = Counter(content_stems(" ".join(s.text for s in item.sentences), stopwords))
+        # Per sentence, not the joined text: the stems of each sentence are cached, and
+        # scoring and selection ask for the same sentences again.
+        counter = Counter(
+            stem for s in item.sentences for stem in content_stems(s.text, stopwords)
+        )
         for stem in content_stems(item.source.title, stopwords):
             counter[stem] += TITLE_WEIGHT
         counts.append(counter)
