@@ -9,6 +9,7 @@ similar enough, which keeps a chain of loosely related items from collapsing int
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -23,6 +24,10 @@ from bot.core.words import content_stems
 MERGE_SIMILARITY = 0.3
 #: Terms per item used to find candidate pairs (the item's highest TF-IDF weights).
 CANDIDATE_TERMS = 12
+#: Two items are compared only if they share at least this many of their top terms: one
+#: shared name (``Putin``, ``Bayern``) is topic, not event. On 10kGNAD it drops about 80 %
+#: of the pairs; every pair the seeds merge shares 4 or more.
+MIN_SHARED_TERMS = 2
 #: Terms found in more than this share of the items say nothing about an event.
 MAX_DF_SHARE = 0.2
 #: ... unless the batch is tiny: a term may always be shared by this many items.
@@ -90,18 +95,19 @@ def _candidate_pairs(vectors: list[Vector]) -> set[tuple[int, int]]:
     cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
-        top = sorted(
+        top = heapq.nsmallest(
+            CANDIDATE_TERMS,
             (term for term in vector if 1 < df[term] <= cap),
             key=lambda term: (-vector[term], term),
-        )[:CANDIDATE_TERMS]
+        )
         for term in top:
             postings[term].append(index)
-    pairs: set[tuple[int, int]] = set()
+    shared: Counter[tuple[int, int]] = Counter()
     for members in postings.values():
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                pairs.add((a, b) if a < b else (b, a))
-    return pairs
+                shared[(a, b) if a < b else (b, a)] += 1
+    return {pair for pair, count in shared.items() if count >= MIN_SHARED_TERMS}
 
 
 def _shared_sentence_pairs(
