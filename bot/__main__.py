@@ -12,11 +12,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.adapters.files import Inputs, read_inputs
-from bot.adapters.render import Format, Renderer
 from bot.core.models import Digest
 from bot.core.sentences import split_sentences
 from bot.errors import DigestError
@@ -24,6 +24,9 @@ from bot.pipeline import article_figures, build_digest, summarize_article
 from bot.serialize import digest_to_dict, figure_to_dict, source_to_dict
 from bot.settings import Settings, load_settings
 from bot.tables import load_language
+
+if TYPE_CHECKING:
+    from bot.adapters.render import Format, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,14 @@ DEFAULT_PATHS = (Path("seeds"),)
 
 class _Usage(DigestError):
     """A usage error found after parsing (e.g. ``--story 9`` of a 3-story digest)."""
+
+
+@cache
+def _renderer() -> Renderer:
+    # Imported on first use: JSON output needs no templates (and no Jinja start-up).
+    from bot.adapters.render import Renderer
+
+    return Renderer()
 
 
 def _emit(text: str) -> None:
@@ -60,14 +71,14 @@ def _story(digest: Digest, number: int | None) -> int | None:
     return number
 
 
-def _print_messages(texts: Sequence[str], renderer: Renderer, fmt: Format) -> None:
+def _print_messages(texts: Sequence[str]) -> None:
     for index, text in enumerate(texts, start=1):
         if len(texts) > 1:
-            _emit(renderer.render("cli_separator.txt", number=index, total=len(texts)))
+            _emit(_renderer().render("cli_separator.txt", number=index, total=len(texts)))
         _emit(text)
 
 
-def cmd_digest(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> None:
     """Print the digest of the inputs."""
     inputs = _read(args.paths, settings)
     digest = build_digest(inputs.articles, settings=settings.digest, lang=load_language())
@@ -75,10 +86,10 @@ def cmd_digest(args: argparse.Namespace, settings: Settings, renderer: Renderer)
         _emit(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2))
         return
     fmt: Format = "html" if args.format == "html" else "text"
-    _print_messages([m.text for m in renderer.digest_messages(digest, fmt=fmt)], renderer, fmt)
+    _print_messages([m.text for m in _renderer().digest_messages(digest, fmt=fmt)])
 
 
-def cmd_summarize(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+def cmd_summarize(args: argparse.Namespace, settings: Settings) -> None:
     """Print the best sentences of each article alone."""
     lang = load_language()
     for article in _read(args.paths, settings).articles:
@@ -86,10 +97,10 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings, renderer: Render
         if args.format == "json":
             _emit(json.dumps({"id": article.id, "sentences": list(sentences)}, ensure_ascii=False))
         else:
-            _emit(renderer.render("summary.txt", article=article, sentences=sentences))
+            _emit(_renderer().render("summary.txt", article=article, sentences=sentences))
 
 
-def cmd_sentences(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+def cmd_sentences(args: argparse.Namespace, settings: Settings) -> None:
     """Print each article's text split into sentences, exactly as given."""
     lang = load_language()
     for article in _read(args.paths, settings).articles:
@@ -98,10 +109,10 @@ def cmd_sentences(args: argparse.Namespace, settings: Settings, renderer: Render
         if args.format == "json":
             _emit(json.dumps({"id": article.id, "sentences": sentences}, ensure_ascii=False))
         else:
-            _emit(renderer.render("sentences.txt", article=article, sentences=sentences))
+            _emit(_renderer().render("sentences.txt", article=article, sentences=sentences))
 
 
-def cmd_zahlen(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+def cmd_zahlen(args: argparse.Namespace, settings: Settings) -> None:
     """Print the key figures: per article as JSON Lines, else as ``/zahlen`` shows them."""
     inputs = _read(args.paths, settings)
     lang = load_language()
@@ -125,11 +136,11 @@ def cmd_zahlen(args: argparse.Namespace, settings: Settings, renderer: Renderer)
         return
     digest = build_digest(inputs.articles, settings=settings.digest, lang=lang)
     fmt: Format = "html" if args.format == "html" else "text"
-    pages = renderer.zahlen(digest, story=_story(digest, args.story), fmt=fmt)
-    _print_messages(pages, renderer, fmt)
+    pages = _renderer().zahlen(digest, story=_story(digest, args.story), fmt=fmt)
+    _print_messages(pages)
 
 
-def cmd_quelle(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> None:
+def cmd_quelle(args: argparse.Namespace, settings: Settings) -> None:
     """Print the sources of the digest of the inputs, as ``/quelle`` shows them."""
     inputs = _read(args.paths, settings)
     digest = build_digest(inputs.articles, settings=settings.digest, lang=load_language())
@@ -158,10 +169,10 @@ def cmd_quelle(args: argparse.Namespace, settings: Settings, renderer: Renderer)
             )
         return
     fmt: Format = "html" if args.format == "html" else "text"
-    _print_messages(renderer.quelle(digest, story=number, fmt=fmt), renderer, fmt)
+    _print_messages(_renderer().quelle(digest, story=number, fmt=fmt))
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings, renderer: Renderer) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Telegram bot."""
     from bot.app import run  # imported here: the other commands need no Telegram stack
 
@@ -238,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-n must be at least 1")
     try:
         settings = load_settings(args.config)
-        result = args.func(args, settings, Renderer())
+        result = args.func(args, settings)
     except _NoInput:
         sys.stderr.write("kurzlage: no usable article in the input\n")
         return EXIT_NO_INPUT

@@ -102,7 +102,8 @@ def score_sentences(
         if not words:
             scores.append(0.0)
             continue
-        expected = math.fsum(probability[word] for word in {w for w, _ in words})
+        # dict.fromkeys: distinct words in text order, so the sum does not depend on hashing
+        expected = sum(probability[word] for word in dict.fromkeys(w for w, _ in words))
         overlap = min(expected, TEASER_TOKENS)
         score = 2 * overlap / (len(words) + TEASER_TOKENS)
         scores.append(score * (DEPENDENT_FACTOR if _is_dependent(sentence) else 1.0))
