@@ -59,9 +59,9 @@ def summarize_article(
         max_chars=settings.max_sentence_chars,
     )
     if not chosen and sentences:
-        # Every sentence is out of bounds (a very short or very long text): fall back to
-        # all of them rather than saying nothing; verbatim still, never cut.
-        chosen = select_sentences(sentences, scores, n=n)
+        # Every sentence is too short (a brief note): take them rather than saying nothing.
+        # Overlong ones stay out: extracts are never longer than max_sentence_chars.
+        chosen = select_sentences(sentences, scores, n=n, max_chars=settings.max_sentence_chars)
     return tuple(sentences[i] for i in chosen)
 
 
