@@ -60,7 +60,7 @@ class Pacing:
     messages_per_second: int = 30
     group_messages_per_minute: int = 20
     private_messages_per_second: int = 1
-    concurrency: int = 16
+    concurrency: int = 30
     retry_base_delay: float = 1.0
     retry_max_delay: float = 60.0
     retries_per_drain: int = 5
