@@ -32,6 +32,9 @@ MIN_SHARED_TERMS = 2
 MAX_DF_SHARE = 0.2
 #: ... unless the batch is tiny: a term may always be shared by this many items.
 MIN_DF_CAP = 4
+#: ... and never by more than this many: no event is reported by more items of one batch,
+#: and a longer posting list would cost pairs that grow with the square of the batch.
+MAX_DF_CAP = 40
 #: Weight of the title's words relative to the body's.
 TITLE_WEIGHT = 2
 #: Two articles sharing a sentence of at least this many content words (agency copy) report
@@ -92,7 +95,7 @@ def _candidate_pairs(vectors: list[Vector]) -> set[tuple[int, int]]:
     df: Counter[str] = Counter()
     for vector in vectors:
         df.update(vector.keys())
-    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
+    cap = max(MIN_DF_CAP, min(MAX_DF_CAP, int(MAX_DF_SHARE * n)))
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
         top = heapq.nsmallest(
