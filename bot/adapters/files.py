@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -164,13 +166,31 @@ def _is_cp1252(data: bytes) -> bool:
 
 
 def _parse_time(value: Any, zone: tzinfo) -> datetime | None:
+    """Read ISO 8601 (``2024-06-26T07:27:00+02:00``) or RFC 2822 as feeds write it."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        return None
+        try:
+            parsed = parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError, IndexError):
+            return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+_MD_HEADING_RE = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(text: str) -> str:
+    """Return Markdown as plain text: heading marks, images, link targets, emphasis gone."""
+    text = _MD_HEADING_RE.sub(r"\1", text)
+    text = _MD_IMAGE_RE.sub("", text)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    return _MD_EMPHASIS_RE.sub(r"\2", text)
 
 
 def _article_from_json(obj: Any, *, fallback_id: str, zone: tzinfo) -> Article:
@@ -245,6 +265,8 @@ def _read_file(path: Path, zone: tzinfo) -> Iterator[Article | str]:
                 yield f"{path}: article {n}: {err}; skipped"
         return
     title = ""
+    if suffix == ".md":
+        text = markdown_to_text(text)
     if suffix in HTML_SUFFIXES or looks_like_html(text):
         title, text = html_to_text(text)
         if not text.strip():

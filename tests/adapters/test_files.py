@@ -204,3 +204,33 @@ def test_cli_bad_config_names_the_key(kurzlage: Run, tmp_path: Path) -> None:
     result = kurzlage("--config", config, "digest")
     assert result.returncode == 2
     assert result.stderr == "kurzlage: config: unknown key 'digest.storys'\n"
+
+
+def test_markdown_article_reads_as_plain_text(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "note.md",
+        (
+            "# Gesetz beschlossen\n\n![Foto](bild.jpg)\nDer **Bundestag** hat ein Gesetz "
+            "[beschlossen](https://example.org/a). Es gilt *ab 2026*.\n"
+        ),
+    )
+    (article,) = read_inputs([path]).articles
+    assert article.text == (
+        "Gesetz beschlossen\n\n\nDer Bundestag hat ein Gesetz beschlossen. Es gilt ab 2026.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2024-06-26T07:27:00+02:00", "2024-06-26T07:27:00+02:00"),
+        ("2024-06-26 07:27", "2024-06-26T07:27:00+02:00"),
+        ("Wed, 26 Jun 2024 05:27:00 GMT", "2024-06-26T05:27:00+00:00"),
+        ("gestern", None),
+    ],
+    ids=["iso", "iso-naive-is-berlin", "rfc-2822", "unreadable-is-unknown"],
+)
+def test_published_formats(tmp_path: Path, published: str, expected: str | None) -> None:
+    path = _write(tmp_path / "a.json", json.dumps({"text": GOOD, "published": published}))
+    (article,) = read_inputs([path]).articles
+    assert (article.published.isoformat() if article.published else None) == expected
