@@ -6,7 +6,7 @@ Usage (from the repository root, with the ``bench`` extra installed)::
     python -m benchmarks.bench_speed --profile      # cProfile of one in-process digest
 
 Every measurement is a whole child process, pinned to one core (CPU ``CORE``): wall time,
-CPU time (user + system) and peak RSS come from ``os.wait4`` of that child alone. The machine
+CPU time (user + system) and peak RSS come from GNU time, of that child alone. The machine
 is shared and noisy, so each run is repeated ``REPEATS`` times and the median is reported with
 min-max, next to baselines measured in the same run: a process that only reads and
 json-parses the same files, and a ``digest`` of one article (interpreter start and imports).
@@ -24,7 +24,6 @@ import argparse
 import itertools
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -142,24 +141,32 @@ class Series:
         return f"{self.median(field):{fmt}} ({min(values):{fmt}}–{max(values):{fmt}})"
 
 
-def _pin() -> None:
-    os.sched_setaffinity(0, {CORE})
+#: GNU time, which reports a child's CPU time and peak RSS (Debian package ``time``).
+TIME = "/usr/bin/time"
 
 
 def measure(argv: Sequence[str]) -> Run:
-    """Run one child on core ``CORE``; raise with its stderr if it fails."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run one child on core ``CORE``; raise with its stderr if it fails.
+
+    The child runs under GNU time and taskset: a child forked straight from this process
+    would report this process's memory as its own peak (Linux keeps the larger RSS across
+    ``exec``), while ``time`` is small and reports its child's own CPU time and peak.
+    """
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.NamedTemporaryFile("r") as timing,
+    ):
+        wrapped = [TIME, "-f", "%U %S %M", "-o", timing.name, "taskset", "-c", str(CORE), *argv]
         started = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=err, preexec_fn=_pin)
-        _, status, usage = os.wait4(child.pid, 0)
+        child = subprocess.run(wrapped, cwd=ROOT, stdout=out, stderr=err, check=False)
         wall = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if child.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{err.read()}")
-        # ru_maxrss is in kilobytes on Linux.
-        return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read())
+        user, system, peak_kb = timing.read().split()[-3:]
+        return Run(wall, float(user) + float(system), int(peak_kb) / 1024, out.read())
 
 
 def series(name: str, articles: int, argv: Sequence[str], repeats: int) -> Series:
@@ -415,9 +422,11 @@ def run(corpora: Path, *, repeats: int = REPEATS) -> str:
     lines = [
         "## Speed and memory: the whole pipeline",
         "",
-        f"Every run is a child process pinned to CPU {CORE} (`os.sched_setaffinity`); "
+        f"Every run is a child process pinned to CPU {CORE} (`taskset`); "
         f"median of {repeats} runs with min–max; wall time, CPU time (user + system) and peak "
-        "RSS of that child alone (`os.wait4`). The machine is shared: wall time includes "
+        "RSS of that child alone (measured by GNU `time`: a child forked from the benchmark "
+        "process itself would report that process's memory as its peak). The machine is "
+        "shared: wall time includes "
         "waiting for the core, so CPU time and the ratios to the baselines of the same run are "
         "the figures to compare. `digest --format json` runs everything: reading, cleaning, "
         "splitting, grouping, scoring, figures, rendering the JSON.",
