@@ -197,20 +197,24 @@ def _features(
     in_title = set() if _repeats_body(title, sentences) else {w for w, _ in _words(title)}
     article_length = math.log(max(len(sentences), 1))
     features: dict[str, tuple[float, ...]] = {}
+    log = math.log
     for word, sentence_count in spread.items():
-        text = surface[word].lower()
-        lateness = min(first[word], _LATENESS_CAP)
+        text = surface[word]
+        lateness = first[word]
+        if lateness > _LATENESS_CAP:
+            lateness = _LATENESS_CAP
+        lower = text.lower()
         features[word] = (
             1.0,
-            math.log(sentence_count),
-            math.log(count[word]),
+            log(sentence_count),
+            log(count[word]),
             lateness / _LATENESS_CAP,
             1.0 / (1.0 + lateness),
-            float(text in stopwords or len(text) < 2),
-            float(word in nouns),
-            float(text.isdigit()),
+            1.0 if lower in stopwords or len(text) < 2 else 0.0,
+            1.0 if word in nouns else 0.0,
+            1.0 if text.isdigit() else 0.0,
             article_length,
-            float(word in in_title),
+            1.0 if word in in_title else 0.0,
         )
     return features
 
