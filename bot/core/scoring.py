@@ -21,10 +21,12 @@ check. Re-run ``python -m benchmarks.bench_summary`` after changing any constant
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
-from bot.core.words import WORD_RE, jaccard, stem, stemmed_words, tokenize
+from bot.core.words import WORD_RE, jaccard, stem, tokenize
 
 # --- the word model: log-odds that a word of the article appears in its teaser -------------
 # Fitted on the even rows of 10kgnad_teaser/pairs_test.jsonl (15,000 words of 329 articles,
@@ -179,7 +181,7 @@ def _probabilities(features: dict[str, tuple[float, ...]]) -> dict[str, float]:
 
 
 def _features(
-    tokens: Sequence[Sequence[tuple[str, str]]],
+    tokens: list[list[tuple[str, str]]],
     sentences: Sequence[str],
     title: str,
     stopwords: frozenset[str],
@@ -219,9 +221,18 @@ def _features(
     return features
 
 
-def _words(text: str) -> tuple[tuple[str, str], ...]:
-    # (stem, word as written) for each word; shared with grouping through the cache.
-    return stemmed_words(text)
+# The parts of words, hyphenated compounds split: the same words as tokenize() gives.
+_PART_RE = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=200_000)
+def _surface_stem(word: str) -> str:
+    return stem(word.lower())
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    # (stem, word as written) for each word; this runs for every word of every article.
+    return [(_surface_stem(part), part) for part in _PART_RE.findall(text)]
 
 
 def _repeats_body(title: str, sentences: Sequence[str]) -> bool:

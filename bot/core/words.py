@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -25,37 +25,26 @@ def tokenize(text: str) -> list[str]:
     return [part for token in WORD_RE.findall(text.lower()) for part in token.split("-")]
 
 
-# The parts of words, hyphenated compounds split: the same words as tokenize() gives.
-_PART_RE = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=200_000)
-def _surface_stem(word: str) -> str:
-    return stem(word.lower())
-
-
-# Grouping, scoring and selection all need the words of the same sentences: they are split
-# and stemmed once per sentence text (benchmarks/bench_speed.py, stage table).
-@lru_cache(maxsize=100_000)
-def stemmed_words(text: str) -> tuple[tuple[str, str], ...]:
-    """Return ``(stem, word as written)`` for each word of ``text``, compounds split."""
-    return tuple((_surface_stem(word), word) for word in _PART_RE.findall(text))
-
-
-def content_stems(text: str, stopwords: frozenset[str]) -> list[str]:
+def content_stems(
+    text: str, stopwords: frozenset[str], *, stemmer: Callable[[str], str] = stem
+) -> list[str]:
     """Return the stems of the words of ``text`` that carry content.
 
     Stop words, single characters and pure digit tokens are left out.
     """
-    return list(_content_stems(text, stopwords))
+    return list(_content_stems(text, stopwords, stemmer))
 
 
+# Grouping, scoring and selection each need the stems of the same sentences: computing them
+# once per sentence text saves a third of the digest's time (benchmarks/bench_speed.py).
 @lru_cache(maxsize=100_000)
-def _content_stems(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
+def _content_stems(
+    text: str, stopwords: frozenset[str], stemmer: Callable[[str], str]
+) -> tuple[str, ...]:
     return tuple(
-        stemmed
-        for stemmed, word in stemmed_words(text)
-        if len(word) > 1 and not word.isdigit() and word.lower() not in stopwords
+        stemmer(word)
+        for word in tokenize(text)
+        if len(word) > 1 and word not in stopwords and not word.isdigit()
     )
 
 
