@@ -34,19 +34,21 @@ SUPPORT_BONUS = 0.25
 SUPPORT_CANDIDATES = 6
 #: Sentences whose stem sets overlap this much with an already chosen one are redundant.
 REDUNDANT_JACCARD = 0.5
-#: Weight of a sentence's similarity to what the story's other sources say (cosine of its
-#: stems with theirs), added to its score in stories with several sources: the sentence that
-#: states what every outlet reports is the lead. On the seeds it moves the lead of the
-#: prisoner-exchange story from a teaser line to "… jeweils 390 Menschen freigelassen".
+#: Weight of a sentence's similarity to what the story's other sources say (IDF-weighted
+#: cosine of its stems with theirs, 0..1) in the boost of its score, in stories with several
+#: sources: the sentence that states what every outlet reports is the lead. On the seeds it
+#: moves the lead of the prisoner-exchange story from a teaser line to "… jeweils 390
+#: Menschen freigelassen".
 CROSS_SOURCE_WEIGHT = 1.0
 #: In a story with several sources, a sentence whose cross-source similarity (IDF-weighted
 #: cosine with what the other sources say) is below this is one outlet's side note: on the
 #: seeds, 001's drone strikes and arms exports score 0.03-0.08 against the prisoner exchange
 #: of 000, on-topic sentences 0.10-0.52. It fills no slot unless it is the only candidate.
 MIN_CROSS_SOURCE = 0.09
-#: Added to the score of a sentence that states a key figure: news leads carry the numbers
-#: (how many were freed, killed, paid), and a digest without them reads vague. Small next to
-#: the sentence score (0..1), so a number alone never lifts a side remark; checked on the seeds.
+#: Boost of the score of a sentence that states a key figure: news leads carry the numbers
+#: (how many were freed, killed, paid), and a digest without them reads vague. A tenth of the
+#: sentence's own score, so a number alone never lifts a side remark; checked on the seeds.
+#: Only the SUPPORT_CANDIDATES best sentences of an item are checked (figures cost time).
 FIGURE_BONUS = 0.1
 #: Weight added to a story per item it groups (a story many items report weighs more).
 ITEM_WEIGHT = 0.1
