@@ -253,10 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _NoInput:
         sys.stderr.write("kurzlage: no usable article in the input\n")
         return EXIT_NO_INPUT
-    except _Usage as err:
-        sys.stderr.write(f"kurzlage: {err}\n")
-        return EXIT_USAGE
-    except DigestError as err:
+    except DigestError as err:  # usage (_Usage) and configuration errors
         sys.stderr.write(f"kurzlage: {err}\n")
         return EXIT_USAGE
     except BrokenPipeError:

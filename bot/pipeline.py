@@ -46,7 +46,12 @@ def summarize_article(
     article: Article, *, n: int, settings: DigestSettings, lang: Language
 ) -> tuple[str, ...]:
     """Return the ``n`` best sentences of one article alone, in text order."""
-    items = clean_articles([article], settings=settings, lang=lang)
+    return _summary(clean_articles([article], settings=settings, lang=lang), n, settings, lang)
+
+
+def _summary(
+    items: Sequence[Item], n: int, settings: DigestSettings, lang: Language
+) -> tuple[str, ...]:
     sentences = [s.text for item in items for s in item.sentences]
     # Only a real headline helps the scorer; a title made from the first sentence repeats it.
     title = items[0].source.title if items and items[0].headline else ""
@@ -70,11 +75,10 @@ def article_figures(
 ) -> tuple[Figure, ...]:
     """Return the key figures of one article, those of its best sentences first."""
     items = clean_articles([article], settings=settings, lang=lang)
-    key = frozenset(summarize_article(article, n=3, settings=settings, lang=lang))
     figures = [
         figure
         for item in items
         for sentence in item.sentences
         for figure in extract_figures(sentence.text, source=sentence.source)
     ]
-    return reconcile_figures(figures, key_sentences=key)
+    return reconcile_figures(figures, key_sentences=frozenset(_summary(items, 3, settings, lang)))

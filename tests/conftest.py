@@ -23,14 +23,6 @@ CORPORA_MARKS = [
 ]
 
 
-@pytest.fixture
-def corpora() -> Path:
-    """The shared evaluation corpora; skips the test where this clone has none beside it."""
-    if not CORPORA.is_dir():
-        pytest.skip(f"../shared/corpora not found at {CORPORA} (a clone outside the workplace)")
-    return CORPORA
-
-
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 

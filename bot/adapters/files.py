@@ -147,22 +147,15 @@ def decode(data: bytes) -> str | None:
     except UnicodeDecodeError:
         # German text that is not UTF-8 is, in practice, Windows-1252 (a superset of
         # Latin-1 for printable characters); the five bytes it leaves undefined fall back.
-        text = (
-            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
-        )
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
     sample = text[:65536]
     controls = sum(1 for ch in sample if ch < " " and ch not in _ALLOWED_CONTROLS)
     if sample and controls / len(sample) > BINARY_CONTROL_SHARE:
         return None
     return text
-
-
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _parse_time(value: Any, zone: tzinfo) -> datetime | None:

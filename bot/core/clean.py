@@ -298,16 +298,6 @@ def _paragraphs(lines: list[str]) -> tuple[list[str], list[str]]:
     return paragraphs, headings
 
 
-def _strip_dateline(paragraphs: list[str]) -> str | None:
-    if not paragraphs:
-        return None
-    match = DATELINE_RE.match(paragraphs[0])
-    if match is None:
-        return None
-    paragraphs[0] = paragraphs[0][match.end() :]
-    return match.group(0).strip(" –—-")
-
-
 def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[Item, ...]:
     """Clean one article into items: the article itself, or a ticker's intro and entries.
 
@@ -348,8 +338,6 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
     items: list[Item] = []
     for number, block in enumerate(blocks):
         paragraphs, headings = _paragraphs(block.lines or [])
-        if number == 0:
-            _strip_dateline(paragraphs)
         item_title = block.title or title
         sentences = _sentences(
             paragraphs,

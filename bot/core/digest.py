@@ -86,10 +86,9 @@ def _cross_source(
     """Cosine of a sentence's IDF-weighted stems with the other sources' weighted stems."""
     if not norm or not candidate.stems:
         return 0.0
-    weights = [idf.get(stem, 1.0) for stem in sorted(candidate.stems)]
-    dot = math.fsum(
-        w * others.get(stem, 0.0) for w, stem in zip(weights, sorted(candidate.stems), strict=True)
-    )
+    stems = sorted(candidate.stems)  # a fixed order: the sums do not depend on hashing
+    weights = [idf.get(stem, 1.0) for stem in stems]
+    dot = math.fsum(w * others.get(stem, 0.0) for w, stem in zip(weights, stems, strict=True))
     return dot / (norm * math.sqrt(math.fsum(w * w for w in weights)))
 
 
