@@ -27,10 +27,10 @@ from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import button_rows
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
+from bot.adapters.tables import load_language
 from bot.core.models import Digest
-from bot.pipeline import build_digest
-from bot.settings import DigestSettings
-from bot.tables import load_language
+from bot.core.options import DigestOptions
+from bot.core.pipeline import build_digest
 from tests.fakes import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ async def _fan_out(pages: list[str], kind: str) -> dict[str, float]:
 
 def run(corpora: Path) -> str:
     digest = build_digest(
-        read_inputs([ROOT / "seeds"]).articles, settings=DigestSettings(), lang=load_language()
+        read_inputs([ROOT / "seeds"]).articles, settings=DigestOptions(), lang=load_language()
     )
     page = Renderer().digest_messages(digest)[0].text
     rows = []

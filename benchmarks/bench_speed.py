@@ -202,14 +202,14 @@ def alternative_child(name: str, path: Path) -> None:
     """Summarize every article of ``path`` with one alternative; print the sentence count."""
     from benchmarks.bench_split import _somajo
     from benchmarks.bench_summary import Pair, article_sentences, sumy_system
+    from bot.adapters.tables import load_language
     from bot.core.models import Article
-    from bot.settings import DigestSettings
-    from bot.tables import load_language
+    from bot.core.options import DigestOptions
 
     lang = load_language()
     ranker = sumy_system(name.rsplit(" ", 1)[1], lang)
     starts = _somajo() if name.startswith("SoMaJo") else None
-    settings = DigestSettings()
+    settings = DigestOptions()
     picked = 0
     for index, row in enumerate(_read_rows(path)):
         article = Article(id=row["id"], text=row["text"])
@@ -226,18 +226,18 @@ def alternative_child(name: str, path: Path) -> None:
 def _stages_once(path: Path) -> dict[str, float]:
     from bot.adapters.files import read_inputs
     from bot.adapters.render import Renderer
+    from bot.adapters.serialize import digest_to_dict
+    from bot.adapters.tables import load_language
     from bot.core.digest import assemble_story
     from bot.core.figures import extract_figures
     from bot.core.models import Digest, Story
+    from bot.core.options import DigestOptions
+    from bot.core.pipeline import clean_articles
     from bot.core.scoring import score_sentences
     from bot.core.stories import group_items
     from bot.core.words import WORD_RE, stem
-    from bot.pipeline import clean_articles
-    from bot.serialize import digest_to_dict
-    from bot.settings import DigestSettings
-    from bot.tables import load_language
 
-    settings = DigestSettings()
+    settings = DigestOptions()
     lang = load_language()
     times: dict[str, float] = {}
     # Every repetition starts cold, as a fresh process does: the stem cache would otherwise
@@ -316,11 +316,11 @@ def profile(path: Path) -> str:
 
     from bot.adapters.files import read_inputs
     from bot.adapters.render import Renderer
-    from bot.pipeline import build_digest
-    from bot.settings import DigestSettings
-    from bot.tables import load_language
+    from bot.adapters.tables import load_language
+    from bot.core.options import DigestOptions
+    from bot.core.pipeline import build_digest
 
-    settings, lang, renderer = DigestSettings(), load_language(), Renderer()
+    settings, lang, renderer = DigestOptions(), load_language(), Renderer()
     articles = read_inputs([path]).articles
     profiler = cProfile.Profile()
     profiler.enable()

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.adapters.tables import load_language
 from bot.core.sentences import split_sentences
-from bot.tables import load_language
 
 ROOT = Path(__file__).resolve().parent.parent
 PUD_TEST = "ud_german_pud/segmentation_test.jsonl"

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.rouge import Rouge, rouge, rouge_tokens
+from bot.adapters.tables import load_language
 from bot.core.language import Language
 from bot.core.models import Article
+from bot.core.options import DigestOptions
+from bot.core.pipeline import clean_articles, summarize_article
 from bot.core.words import WORD_RE, stem
-from bot.pipeline import clean_articles, summarize_article
-from bot.settings import DigestSettings
-from bot.tables import load_language
 
 PAIRS = Path("10kgnad_teaser/pairs_test.jsonl")
 # Seed of the random baseline: any fixed value; it only has to be the same in every run.
@@ -49,7 +49,7 @@ Picker = Callable[[Pair], Sequence[int]]
 
 
 def article_sentences(
-    article: Article, lang: Language, settings: DigestSettings
+    article: Article, lang: Language, settings: DigestOptions
 ) -> tuple[str, ...]:
     """Return the article's sentences as the pipeline cleans and splits them."""
     items = clean_articles([article], settings=settings, lang=lang)
@@ -57,7 +57,7 @@ def article_sentences(
 
 
 def load_pairs(
-    corpora: Path, lang: Language, settings: DigestSettings, *, rows: range | None = None
+    corpora: Path, lang: Language, settings: DigestOptions, *, rows: range | None = None
 ) -> list[Pair]:
     """Read the teaser set (or only ``rows`` of it, by 0-based row index).
 
@@ -78,7 +78,7 @@ def load_pairs(
 # --- systems --------------------------------------------------------------------------------
 
 
-def kurzlage(n: int, lang: Language, settings: DigestSettings) -> Picker:
+def kurzlage(n: int, lang: Language, settings: DigestOptions) -> Picker:
     def pick(pair: Pair) -> Sequence[int]:
         chosen = summarize_article(pair.article, n=n, settings=settings, lang=lang)
         # The pipeline returns sentences; they must be verbatim ones of the shared list.
@@ -201,7 +201,7 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-def systems(lang: Language, settings: DigestSettings) -> list[tuple[str, Picker]]:
+def systems(lang: Language, settings: DigestOptions) -> list[tuple[str, Picker]]:
     """Return every system of the comparison, Kurzlage first."""
     chosen: list[tuple[str, Picker]] = [
         (f"Kurzlage -n {n}", kurzlage(n, lang, settings)) for n in (1, 2, 3)
@@ -217,7 +217,7 @@ def systems(lang: Language, settings: DigestSettings) -> list[tuple[str, Picker]
 
 def run(corpora: Path) -> str:
     lang = load_language()
-    settings = DigestSettings()
+    settings = DigestOptions()
     pairs = load_pairs(corpora, lang, settings)
     results = [evaluate(name, pick, pairs) for name, pick in systems(lang, settings)]
     sentences = sum(len(pair.sentences) for pair in pairs)

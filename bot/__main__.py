@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.files import Inputs, read_inputs
+from bot.adapters.serialize import digest_to_dict, figure_to_dict, source_to_dict
+from bot.adapters.tables import load_language
 from bot.core.models import Digest
+from bot.core.pipeline import article_figures, build_digest, summarize_article
 from bot.core.sentences import split_sentences
 from bot.errors import DigestError
-from bot.pipeline import article_figures, build_digest, summarize_article
-from bot.serialize import digest_to_dict, figure_to_dict, source_to_dict
 from bot.settings import Settings, load_settings
-from bot.tables import load_language
 
 if TYPE_CHECKING:
     from bot.adapters.render import Format, Renderer

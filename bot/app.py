@@ -1,7 +1,7 @@
 """Composition root of the Telegram bot: builds the ``Application``, wires handlers and jobs.
 
 ``kurzlage run`` calls :func:`run`. Everything long-lived is opened in ``post_init`` and
-closed in ``post_shutdown``; handlers reach it through ``bot.services.services(context)``.
+closed in ``post_shutdown``; handlers reach it through ``bot.adapters.services.services(context)``.
 """
 
 from __future__ import annotations
@@ -32,17 +32,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import messages
-from bot.adapters import admin, events, jobs
+from bot.adapters import admin, events, jobs, messages
 from bot.adapters import telegram as handlers
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
+from bot.adapters.services import SERVICES_KEY, Services, services
 from bot.adapters.storage import Storage
-from bot.services import SERVICES_KEY, Services, services
+from bot.adapters.tables import load_language
 from bot.settings import Settings, bot_token, require_bot_settings
-from bot.tables import load_language
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.core.options import DigestOptions
 from bot.errors import ConfigError
 
 #: Where ``kurzlage`` looks for its settings when no ``--config`` is given.
@@ -25,28 +26,6 @@ DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
 CONFIG_ENV = "KURZLAGE_CONFIG"
 #: Environment variable holding the bot token; the token is never read from a file.
 TOKEN_ENV = "KURZLAGE_TOKEN"
-
-
-@dataclass(frozen=True, slots=True)
-class DigestSettings:
-    """How long a digest is.
-
-    Attributes:
-        stories: Stories per digest, most important first.
-        sentences_per_story: Sentences chosen per story (1 to 3 carry the news).
-        max_sentence_chars: Longer sentences are skipped, never cut (press publishers' rights
-            leave room only for short extracts).
-        min_sentence_chars: Shorter sentences are not summary candidates.
-        figures_per_story: Key figures kept per story.
-        timezone: Time zone for times found in the text (``Stand: … Uhr``) and for schedules.
-    """
-
-    stories: int = 6
-    sentences_per_story: int = 3
-    max_sentence_chars: int = 320
-    min_sentence_chars: int = 30
-    figures_per_story: int = 5
-    timezone: str = "Europe/Berlin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +86,7 @@ class BotSettings:
 class Settings:
     """All settings, one attribute per TOML section."""
 
-    digest: DigestSettings = field(default_factory=DigestSettings)
+    digest: DigestOptions = field(default_factory=DigestOptions)
     bot: BotSettings = field(default_factory=BotSettings)
 
 

@@ -41,7 +41,8 @@ def test_core_imports_only_pure_modules() -> None:
         "import sys, json\n"
         "before = set(sys.modules)\n"
         "import bot.core.clean, bot.core.digest, bot.core.stories, bot.core.figures, "
-        "bot.core.scoring, bot.core.sentences, bot.core.words, bot.core.outlets, bot.pipeline\n"
+        "bot.core.scoring, bot.core.sentences, bot.core.words, bot.core.outlets, "
+        "bot.core.pipeline, bot.core.options\n"
         "print(json.dumps(sorted(set(sys.modules) - before)))\n"
     )
     result = subprocess.run(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.adapters.tables import load_language
 from bot.core.models import Article
-from bot.pipeline import summarize_article
-from bot.settings import DigestSettings
-from bot.tables import load_language
+from bot.core.options import DigestOptions
+from bot.core.pipeline import summarize_article
 
 LANG = load_language()
 
@@ -27,5 +27,5 @@ LANG = load_language()
 )
 def test_summarize_bounds(text: str, expected: list[str]) -> None:
     article = Article(id="a", text=text)
-    settings = DigestSettings(max_sentence_chars=320, min_sentence_chars=30)
+    settings = DigestOptions(max_sentence_chars=320, min_sentence_chars=30)
     assert list(summarize_article(article, n=3, settings=settings, lang=LANG)) == expected

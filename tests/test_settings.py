@@ -7,7 +7,7 @@ import pytest
 from bot.errors import ConfigError
 from bot.settings import (
     BotSettings,
-    DigestSettings,
+    DigestOptions,
     Settings,
     bot_token,
     load_settings,
@@ -34,7 +34,7 @@ def test_committed_config_equals_defaults_except_documented_examples():
 def test_committed_config_lists_every_key():
     raw = tomllib.loads(COMMITTED.read_text(encoding="utf-8"))
 
-    assert set(raw["digest"]) == set(DigestSettings.__slots__)
+    assert set(raw["digest"]) == set(DigestOptions.__slots__)
     assert set(raw["bot"]) == set(BotSettings.__slots__)
 
 

@@ -13,11 +13,11 @@ from telegram import Chat, Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.jobs import ingest_inbox, now
+from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
 from bot.errors import FetchError
-from bot.services import Services, services
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         kind TEXT NOT NULL,             -- 'digest' or 'push'
         created TEXT NOT NULL,
-        data TEXT NOT NULL              -- bot.serialize.digest_to_dict as JSON
+        data TEXT NOT NULL              -- bot.adapters.serialize.digest_to_dict as JSON
     );
     CREATE TABLE articles (
         id TEXT PRIMARY KEY,

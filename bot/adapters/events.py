@@ -14,9 +14,9 @@ from telegram import Chat, ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.jobs import now
-from bot.services import services
+from bot.adapters.services import services
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ContextTypes
 
-from bot.services import Services, services
+from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.storage import OutboxMessage, Storage
 from bot.settings import BotSettings
 

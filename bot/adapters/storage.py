@@ -128,7 +128,7 @@ class Storage(OutboxRows):
         Args:
             digest: The digest; its stories, sentences, sources and figures are stored as
                 rows too, for queries.
-            data: Its serialised form (``bot.serialize.digest_to_dict``), kept as JSON.
+            data: Its serialised form (``bot.adapters.serialize.digest_to_dict``), kept as JSON.
             kind: ``digest`` for scheduled or /jetzt digests, ``push`` for admin posts.
             created: When it was made.
 

@@ -18,13 +18,13 @@ from telegram.constants import MessageLimit
 from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.jobs import now
 from bot.adapters.outbox import retry_seconds
 from bot.adapters.render import telegram_length
+from bot.adapters.serialize import digest_from_dict
+from bot.adapters.services import Services, services
 from bot.core.models import Digest
-from bot.serialize import digest_from_dict
-from bot.services import Services, services
 
 logger = logging.getLogger(__name__)
 

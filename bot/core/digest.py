@@ -13,17 +13,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.core.figures import extract_figures, reconcile_figures
 from bot.core.language import Language
 from bot.core.models import Digest, Figure, Item, Sentence, Source, Story, StorySentence
+from bot.core.options import DigestOptions
 from bot.core.scoring import NEAR_DUPLICATE_JACCARD, score_sentences
 from bot.core.stories import group_items
 from bot.core.words import content_stems
-
-if TYPE_CHECKING:  # settings are read by an adapter; the core only sees the values
-    from bot.settings import DigestSettings
 
 #: Score multiplier per other source that confirms a sentence: a statement two outlets make
 #: is more likely the news. 0.25 lifts a confirmed sentence above unconfirmed ones of similar
@@ -120,7 +117,7 @@ def _confirming(
 def assemble_story(
     items: Sequence[Item],
     *,
-    settings: DigestSettings,
+    settings: DigestOptions,
     lang: Language,
     idf: Mapping[str, float] | None = None,
 ) -> Story | None:
@@ -253,7 +250,7 @@ def _story_key(pair: tuple[int, Story]) -> tuple[int, bool, float, float, int]:
 
 
 def build_stories(
-    items: Sequence[Item], *, settings: DigestSettings, lang: Language
+    items: Sequence[Item], *, settings: DigestOptions, lang: Language
 ) -> tuple[Story, ...]:
     """Group items into stories and order them, most important first (all of them).
 
@@ -269,7 +266,7 @@ def build_stories(
 
 
 def story_figures(
-    story: Story, items: Sequence[Item], settings: DigestSettings
+    story: Story, items: Sequence[Item], settings: DigestOptions
 ) -> tuple[Figure, ...]:
     """Return the key figures of a story's items, those of its chosen sentences first."""
     return reconcile_figures(
@@ -287,7 +284,7 @@ def story_figures(
 def make_digest(
     items: Sequence[Item],
     *,
-    settings: DigestSettings,
+    settings: DigestOptions,
     lang: Language,
     created: datetime | None = None,
 ) -> Digest:

@@ -22,7 +22,7 @@ class Outlet:
 
 @dataclass(frozen=True, slots=True)
 class Language:
-    """German language tables, loaded from package data by ``bot.tables``.
+    """German language tables, loaded from package data by ``bot.adapters.tables``.
 
     Attributes:
         stopwords: Lower-case function words and reporting verbs.

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.tables import load_language
 from bot.core.clean import clean_article, split_kicker
 from bot.core.models import Article, Item
-from bot.tables import load_language
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LANG = load_language()

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.tables import load_language
 from bot.core.figures import extract_figures, reconcile_figures
 from bot.core.models import Figure
 from bot.core.sentences import split_sentences
-from bot.tables import load_language
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.tables import load_language
 from bot.core.models import Article
-from bot.pipeline import build_digest
-from bot.settings import DigestSettings
-from bot.tables import load_language
+from bot.core.options import DigestOptions
+from bot.core.pipeline import build_digest
 
 LANG = load_language()
 SENTENCES = [
@@ -42,11 +42,11 @@ def _flat(text: str) -> str:
 @given(articles)
 def test_every_digest_sentence_and_figure_stands_in_its_source(batch: list[Article]) -> None:
     texts = {a.id: _flat(a.text) for a in batch}
-    digest = build_digest(batch, settings=DigestSettings(), lang=LANG)
-    assert len(digest.stories) <= DigestSettings().stories
+    digest = build_digest(batch, settings=DigestOptions(), lang=LANG)
+    assert len(digest.stories) <= DigestOptions().stories
     for story in digest.stories:
         ids = {s.id for s in story.sources}
-        assert 1 <= len(story.sentences) <= DigestSettings().sentences_per_story
+        assert 1 <= len(story.sentences) <= DigestOptions().sentences_per_story
         for sentence in story.sentences:
             assert sentence.source in ids
             assert sentence.text in texts[sentence.source]
@@ -60,6 +60,6 @@ def test_every_digest_sentence_and_figure_stands_in_its_source(batch: list[Artic
 @settings(max_examples=30, deadline=None)
 @given(articles)
 def test_digest_is_deterministic(batch: list[Article]) -> None:
-    first = build_digest(batch, settings=DigestSettings(), lang=LANG)
-    second = build_digest(batch, settings=DigestSettings(), lang=LANG)
+    first = build_digest(batch, settings=DigestOptions(), lang=LANG)
+    second = build_digest(batch, settings=DigestOptions(), lang=LANG)
     assert first == second

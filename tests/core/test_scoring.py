@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.tables import load_language
 from bot.core.scoring import score_sentences, select_sentences, word_probabilities
-from bot.tables import load_language
 
 STOPWORDS = load_language().stopwords
 

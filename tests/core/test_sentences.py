@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.tables import load_language
 from bot.core.models import Span
 from bot.core.sentences import split_sentences
-from bot.tables import load_language
 
 ABBREVIATIONS = load_language().abbreviations
 

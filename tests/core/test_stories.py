@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.tables import load_language
 from bot.core.clean import clean_article
 from bot.core.digest import build_stories
 from bot.core.models import Article, Item
+from bot.core.options import DigestOptions
 from bot.core.stories import group_items
-from bot.settings import DigestSettings
-from bot.tables import load_language
 
 LANG = load_language()
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -71,7 +71,7 @@ def test_shared_agency_sentence_joins_otherwise_different_articles() -> None:
 
 
 def test_story_sentences_and_sources() -> None:
-    (story,) = build_stories(items_of(FLOOD_A, FLOOD_B), settings=DigestSettings(), lang=LANG)
+    (story,) = build_stories(items_of(FLOOD_A, FLOOD_B), settings=DigestOptions(), lang=LANG)
     assert [s.id for s in story.sources] == ["a0", "a1"]
     assert 1 <= len(story.sentences) <= 3
     texts = FLOOD_A + FLOOD_B
@@ -81,7 +81,7 @@ def test_story_sentences_and_sources() -> None:
 
 
 def test_settings_bound_the_story() -> None:
-    settings = DigestSettings(sentences_per_story=1, max_sentence_chars=90, min_sentence_chars=10)
+    settings = DigestOptions(sentences_per_story=1, max_sentence_chars=90, min_sentence_chars=10)
     stories = build_stories(items_of(FLOOD_A, BUDGET), settings=settings, lang=LANG)
     for story in stories:
         assert len(story.sentences) == 1
@@ -89,7 +89,7 @@ def test_settings_bound_the_story() -> None:
 
 
 def test_overlong_sentences_are_skipped_not_cut() -> None:
-    settings = DigestSettings(max_sentence_chars=70, min_sentence_chars=10)
+    settings = DigestOptions(max_sentence_chars=70, min_sentence_chars=10)
     (story,) = build_stories(items_of(BUDGET), settings=settings, lang=LANG)
     assert [s.text for s in story.sentences] == [
         "Der Bundestag hat den Haushalt für das kommende Jahr beschlossen."
@@ -97,13 +97,13 @@ def test_overlong_sentences_are_skipped_not_cut() -> None:
 
 
 def test_story_without_a_sentence_in_bounds_is_left_out() -> None:
-    settings = DigestSettings(max_sentence_chars=40, min_sentence_chars=10)
+    settings = DigestOptions(max_sentence_chars=40, min_sentence_chars=10)
     assert build_stories(items_of(BUDGET), settings=settings, lang=LANG) == ()
 
 
 def test_stories_with_more_sources_come_first() -> None:
     stories = build_stories(
-        items_of(BUDGET, FLOOD_A, FOOTBALL, FLOOD_B), settings=DigestSettings(), lang=LANG
+        items_of(BUDGET, FLOOD_A, FOOTBALL, FLOOD_B), settings=DigestOptions(), lang=LANG
     )
     assert [len(s.sources) for s in stories] == [2, 1, 1]
     assert {s.id for s in stories[0].sources} == {"a1", "a3"}

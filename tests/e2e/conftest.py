@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.serialize import digest_from_dict
+from bot.adapters.services import services
 from bot.app import build_application
-from bot.serialize import digest_from_dict
-from bot.services import services
 from bot.settings import BotSettings, Settings
 from tests.fakes import TOKEN, FakeChat, FakeTelegram
 

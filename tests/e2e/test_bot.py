@@ -1,9 +1,9 @@
 import logging
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.render import Renderer
+from bot.adapters.services import services
 from bot.app import quiet_token_loggers
-from bot.services import services
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,

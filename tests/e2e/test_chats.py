@@ -2,9 +2,9 @@
 
 import json
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.render import Renderer
-from bot.services import services
+from bot.adapters.services import services
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,

@@ -2,8 +2,8 @@
 
 import logging
 
-from bot import messages
-from bot.services import services
+from bot.adapters import messages
+from bot.adapters.services import services
 from tests.e2e.conftest import (
     ADMIN,
     GROUP,

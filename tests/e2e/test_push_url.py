@@ -5,9 +5,9 @@ import re
 import httpx
 import pytest
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.render import Renderer
-from bot.services import services
+from bot.adapters.services import services
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,

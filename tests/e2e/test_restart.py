@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 
-from bot import messages
+from bot.adapters import messages
 from bot.adapters.storage import Storage
 from tests.e2e.conftest import ROOT, running, with_bot
 from tests.fakes import TOKEN, FakeChat

@@ -15,8 +15,8 @@ from statistics import mean
 import pytest
 
 from benchmarks.bench_summary import PAIRS, evaluate, kurzlage, lead, load_pairs
-from bot.settings import DigestSettings
-from bot.tables import load_language
+from bot.adapters.tables import load_language
+from bot.core.options import DigestOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -30,7 +30,7 @@ def results() -> dict[str, float]:
     if not (CORPORA / PAIRS).is_file():
         pytest.skip(f"corpora absent: {CORPORA / PAIRS} (see ../shared/corpora/README.md)")
     lang = load_language()
-    settings = DigestSettings()
+    settings = DigestOptions()
     start, stop, step = FLOORS["rows"]
     pairs = load_pairs(CORPORA, lang, settings, rows=range(start, stop, step))
     assert len(pairs) == FLOORS["articles"]

@@ -40,13 +40,13 @@ def _normalise(text: str) -> str:
 @pytest.fixture(scope="module")
 def digest_json() -> dict:
     from bot.adapters.files import read_inputs
-    from bot.pipeline import build_digest
-    from bot.serialize import digest_to_dict
-    from bot.settings import DigestSettings
-    from bot.tables import load_language
+    from bot.adapters.serialize import digest_to_dict
+    from bot.adapters.tables import load_language
+    from bot.core.options import DigestOptions
+    from bot.core.pipeline import build_digest
 
     inputs = read_inputs([SEEDS])
-    digest = build_digest(inputs.articles, settings=DigestSettings(), lang=load_language())
+    digest = build_digest(inputs.articles, settings=DigestOptions(), lang=load_language())
     return digest_to_dict(digest)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clean import clean_article
@@ -16,14 +15,12 @@ from bot.core.digest import make_digest
 from bot.core.figures import extract_figures, reconcile_figures
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Figure, Item
+from bot.core.options import DigestOptions
 from bot.core.scoring import score_sentences, select_sentences
-
-if TYPE_CHECKING:
-    from bot.settings import DigestSettings
 
 
 def clean_articles(
-    articles: Sequence[Article], *, settings: DigestSettings, lang: Language
+    articles: Sequence[Article], *, settings: DigestOptions, lang: Language
 ) -> tuple[Item, ...]:
     """Clean every article into items (a ticker gives one item per entry)."""
     zone = ZoneInfo(settings.timezone)
@@ -33,7 +30,7 @@ def clean_articles(
 def build_digest(
     articles: Sequence[Article],
     *,
-    settings: DigestSettings,
+    settings: DigestOptions,
     lang: Language,
     created: datetime | None = None,
 ) -> Digest:
@@ -43,14 +40,14 @@ def build_digest(
 
 
 def summarize_article(
-    article: Article, *, n: int, settings: DigestSettings, lang: Language
+    article: Article, *, n: int, settings: DigestOptions, lang: Language
 ) -> tuple[str, ...]:
     """Return the ``n`` best sentences of one article alone, in text order."""
     return _summary(clean_articles([article], settings=settings, lang=lang), n, settings, lang)
 
 
 def _summary(
-    items: Sequence[Item], n: int, settings: DigestSettings, lang: Language
+    items: Sequence[Item], n: int, settings: DigestOptions, lang: Language
 ) -> tuple[str, ...]:
     sentences = [s.text for item in items for s in item.sentences]
     # Only a real headline helps the scorer; a title made from the first sentence repeats it.
@@ -71,7 +68,7 @@ def _summary(
 
 
 def article_figures(
-    article: Article, *, settings: DigestSettings, lang: Language
+    article: Article, *, settings: DigestOptions, lang: Language
 ) -> tuple[Figure, ...]:
     """Return the key figures of one article, those of its best sentences first."""
     items = clean_articles([article], settings=settings, lang=lang)
