@@ -19,11 +19,12 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from telegram import Bot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.adapters.files import read_inputs
-from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.outbox import Outbox
+from bot.adapters.pacing import Pacing
 from bot.adapters.posting import button_rows
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
@@ -31,6 +32,7 @@ from bot.adapters.tables import load_language
 from bot.core.models import Digest
 from bot.core.options import DigestOptions
 from bot.core.pipeline import build_digest
+from bot.settings import BotSettings
 from tests.fakes import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +61,15 @@ async def _fan_out(pages: list[str], kind: str) -> dict[str, float]:
             for chat in chats:
                 messages = [(page, markup) for page in pages]
                 storage.enqueue_digest(digest_id, str(chat), kind=kind, messages=messages, now=now)
-        request = HTTPXRequest(connection_pool_size=Pacing().concurrency)
-        async with Bot(TOKEN, base_url=fake.base_url, request=request) as bot:
-            outbox = Outbox(storage, bot, pacing=Pacing(), admins=[])
+        settings = BotSettings()
+        request = HTTPXRequest(connection_pool_size=settings.send_concurrency)
+        limiter = Pacing(settings)
+        async with ExtBot(
+            TOKEN, base_url=fake.base_url, request=request, rate_limiter=limiter
+        ) as bot:
+            outbox = Outbox(
+                storage, bot, settings=settings, renderer=Renderer(), now=lambda: datetime.now(UTC)
+            )
             started = time.monotonic()
             report = await outbox.drain()
             elapsed = time.monotonic() - started

@@ -6,11 +6,14 @@ closed in ``post_shutdown``; handlers reach it through ``bot.adapters.services.s
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
 import secrets
+import signal
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,13 +32,16 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.adapters import admin, events, jobs, messages
 from bot.adapters import telegram as handlers
+from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
-from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.outbox import SEND_READ_TIMEOUT, Outbox
+from bot.adapters.pacing import Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.services import SERVICES_KEY, Services, services
@@ -49,6 +55,12 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Bounded shutdown on SIGTERM/SIGINT: Docker kills 10 s after SIGTERM. Sends in flight get
+# SEND_GRACE seconds to be answered (then they are cut off and resent once after the restart);
+# whatever still hangs (a slow Telegram holding a reply or the last getUpdates) is ended at
+# SHUTDOWN_DEADLINE seconds after the signal, before Docker's kill.
+SEND_GRACE = 3.0
+SHUTDOWN_DEADLINE = 7.5
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -69,7 +81,11 @@ def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) 
 
 
 def build_application(
-    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT
+    settings: Settings,
+    *,
+    token: str,
+    fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
+    stop_signals: bool = False,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -77,6 +93,7 @@ def build_application(
         settings: All settings.
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        stop_signals: Handle SIGTERM and SIGINT with the bounded shutdown (``kurzlage run``).
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -90,13 +107,17 @@ def build_application(
         .base_url(settings.bot.api_base_url)
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout))
+        .rate_limiter(Pacing(settings.bot))
+        .read_timeout(SEND_READ_TIMEOUT)
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, stop_signals=stop_signals))
         .post_shutdown(_post_shutdown)
         .build()
     )
 
     # Handlers, in order: the first matching handler of a group wins, so the catch-all for
-    # unknown commands comes last. Commands work as /quelle and /quelle@<botname>.
+    # unknown commands comes last. Commands work as /quelle and /quelle@<botname>. Edited
+    # messages stop in group -1: a command answers the message it came in, never its edits.
+    app.add_handler(TypeHandler(Update, handlers.drop_edits), group=-1)
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("hilfe", handlers.hilfe))
     app.add_handler(CommandHandler("help", handlers.hilfe))  # Telegram clients suggest /help
@@ -128,19 +149,26 @@ def build_application(
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
+def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, stop_signals: bool) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
         client = build_client(timeout=fetch_timeout)
         renderer = Renderer()
         lang = load_language()
-        outbox = Outbox(
+        zone = ZoneInfo(settings.digest.timezone)
+
+        def clock() -> datetime:
+            return datetime.now(zone)
+
+        outbox = Outbox(storage, app.bot, settings=settings.bot, renderer=renderer, now=clock)
+        alerts = Alerts(
             storage,
             app.bot,
-            pacing=Pacing.from_settings(settings.bot),
+            renderer,
             admins=settings.bot.admins,
-            link_previews=settings.bot.link_previews,
+            drain=outbox.drain,
+            now=clock,
         )
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
@@ -154,7 +182,10 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
             fetcher=Fetcher(client),
             client=client,
             lang=lang,
+            alerts=alerts,
         )
+        if stop_signals:
+            _handle_stop_signals(app, outbox)
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
         now = datetime.now(ZoneInfo(settings.digest.timezone))
         last = storage.meta("last_run")
@@ -167,6 +198,33 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
             app.job_queue.run_once(jobs.digest_job, when=0, name="catch-up")
 
     return post_init
+
+
+def _handle_stop_signals(app: BotApplication, outbox: Outbox) -> None:
+    """Stop on SIGTERM/SIGINT within ``SHUTDOWN_DEADLINE`` seconds, whatever Telegram does."""
+    loop = asyncio.get_running_loop()
+    tasks: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
+        if tasks:
+            return
+        logger.info("Stop signal: finishing sends in flight, then stopping")
+        tasks.append(loop.create_task(outbox.close(grace=SEND_GRACE)))
+        watchdog = threading.Timer(SHUTDOWN_DEADLINE, _end_now)
+        watchdog.daemon = True
+        watchdog.start()
+        app.stop_running()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop)
+
+
+def _end_now() -> None:
+    # Every committed row is safe (SQLite WAL), and a cut-off send is resent once at restart:
+    # ending here is the same as the kill -9 the outbox is built to survive.
+    logger.warning("Shutdown took %.1f s: ending the process now", SHUTDOWN_DEADLINE)
+    logging.shutdown()
+    os._exit(0)
 
 
 async def _post_shutdown(app: BotApplication) -> None:
@@ -208,7 +266,7 @@ def run(settings: Settings) -> int:
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    app = build_application(settings, token=token)
+    app = build_application(settings, token=token, stop_signals=True)
     if settings.bot.webhook_url:
         app.run_webhook(
             listen=settings.bot.webhook_listen,
@@ -221,9 +279,10 @@ def run(settings: Settings) -> int:
             # so a request without the matching header is refused (403). Never stored.
             secret_token=secrets.token_urlsafe(WEBHOOK_SECRET_BYTES),
             allowed_updates=Update.ALL_TYPES,
+            stop_signals=None,  # bot.app._handle_stop_signals
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
     return 0
 
 

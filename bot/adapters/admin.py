@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot.adapters import messages
 from bot.adapters.jobs import ingest_inbox, now
 from bot.adapters.services import Services, services
-from bot.adapters.telegram import is_admin, reply, retrying
+from bot.adapters.telegram import is_admin, reply
 from bot.errors import FetchError
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ async def jetzt(update: Update, context: Context) -> None:
         update,
         [
             messages.POSTED.format(
-                digest=posted.digest_id, stories=posted.stories, chats=posted.chats
+                digest=posted.digest_id,
+                stories=posted.stories,
+                chats=len(s.storage.delivery_chats(posted.digest_id)),  # not switched-off ones
             )
         ],
     )
@@ -68,7 +70,7 @@ async def vorschau(update: Update, context: Context) -> None:
         return
     try:
         for page in s.renderer.digest_messages(digest):
-            await retrying(lambda text=page.text: context.bot.send_message(user.id, text))  # type: ignore[misc]
+            await context.bot.send_message(user.id, page.text)
     except Forbidden:
         await reply(update, [messages.PREVIEW_NEEDS_PRIVATE_CHAT])
         return
@@ -109,7 +111,8 @@ async def push(update: Update, context: Context) -> None:
     if posted is None:
         await reply(update, [failure])
         return
-    await reply(update, [messages.PUSH_POSTED.format(chats=posted.chats)])
+    chats = len(s.storage.delivery_chats(posted.digest_id))  # not switched-off ones
+    await reply(update, [messages.PUSH_POSTED.format(chats=chats)])
     await s.outbox.drain()
 
 

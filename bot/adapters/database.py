@@ -88,6 +88,14 @@ MIGRATIONS: tuple[str, ...] = (
         path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
     );
     """,
+    # Delivery: attempts that may have been posted (bot.adapters.outbox), and failures of
+    # jobs by kind with since when they fail (bot.adapters.alerts, `kurzlage health`).
+    """
+    ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE failures (
+        kind TEXT PRIMARY KEY, since TEXT NOT NULL, last TEXT NOT NULL, detail TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -1,8 +1,11 @@
 """Updates that are not commands: the bot's own membership changes, and errors.
 
-A chat the outbox disabled after a 403 is enabled again here when Telegram reports the bot
-back (``my_chat_member``); its waiting messages then go out in their order. The global error
-handler is one of the two places allowed a broad view of exceptions (STYLE.md, rule 26).
+Telegram sends ``my_chat_member`` whenever the bot's standing in a chat changes. A chat it
+can no longer post to (removed, banned, demoted in a channel) is switched off at once, under
+the name the outbox knows it by (``@name`` or the id, as configured or subscribed), and the
+admins get one notice; its messages wait. When the bot may post there again the chat is
+switched on and its waiting messages go out in their order. The global error handler is one
+of the two places allowed a broad view of exceptions (STYLE.md, rule 26).
 """
 
 from __future__ import annotations
@@ -15,21 +18,27 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
+from bot.adapters.alerts import describe
 from bot.adapters.jobs import now
-from bot.adapters.services import services
+from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-# Error notices to admins name the error in at most this many characters: enough for the
-# exception type and its first line; the full traceback is in the log.
-ERROR_NOTICE_CHARS = 300
 # Standing in which the bot can post: in a channel only as admin, elsewhere as any member.
 _CAN_POST = {
     Chat.CHANNEL: (ChatMember.ADMINISTRATOR, ChatMember.OWNER),
     "other": (ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.MEMBER),
 }
 _GONE = (ChatMember.BANNED, ChatMember.LEFT)
+
+
+def _outbox_keys(s: Services, chat: Chat) -> list[str]:
+    """Return the names the outbox uses for ``chat``: as configured or subscribed."""
+    names = [str(chat.id)] + ([f"@{chat.username}"] if chat.username else [])
+    known = {c.lower(): c for c in s.settings.bot.channels}
+    known |= {sub.chat: sub.chat for sub in s.storage.subscriptions()}
+    return [known[name.lower()] for name in names if name.lower() in known]
 
 
 async def my_chat_member(update: Update, context: Context) -> None:
@@ -39,16 +48,24 @@ async def my_chat_member(update: Update, context: Context) -> None:
     if change is None:
         return
     chat = change.chat
-    # The outbox keys channels as configured: ``@name`` or the numeric id.
-    keys = [str(chat.id)] + ([f"@{chat.username}"] if chat.username else [])
+    keys = _outbox_keys(s, chat)
     status = change.new_chat_member.status
     if status in _CAN_POST.get(chat.type, _CAN_POST["other"]):
         if any([s.storage.enable_chat(key) for key in keys]):
             logger.info("Chat %s enabled again: sending its waiting messages", keys[0])
             await s.outbox.drain()
-    elif status in _GONE:
-        for key in keys:
-            s.storage.disable_chat(key, reason=f"bot {status}", now=now(s))
+        return
+    if chat.type != Chat.CHANNEL and status not in _GONE:
+        return  # e.g. restricted in a group: Telegram's 403 will tell if it cannot post
+    reason = f"bot {status}"
+    disabled = [key for key in keys if s.storage.disable_chat(key, reason=reason, now=now(s))]
+    if not disabled:
+        return
+    logger.warning("Chat %s switched off: %s", disabled[0], reason)
+    notice = messages.CHAT_DISABLED_NOTICE.format(
+        chat=html.escape(disabled[0]), reason=html.escape(reason)
+    )
+    await s.alerts.notify(notice)
 
 
 def _where(update: Update) -> str:
@@ -64,23 +81,18 @@ def _where(update: Update) -> str:
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with its traceback, tell the admins briefly, and the user a short sorry.
 
-    Errors outside an update (polling, jobs) are only logged: they repeat until the cause is
-    gone, and one notice per retry would flood the admins.
+    Errors of jobs (no update) reach the admins once per kind and hour (``Alerts``); errors
+    of an update every time, since a person is waiting for an answer.
     """
     logger.error("Error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update):
-        return
     s = services(context)
-    error = context.error
-    detail = f"{type(error).__name__}: {error}".splitlines()[0] if error else "?"
-    if len(detail) > ERROR_NOTICE_CHARS:
-        detail = detail[: ERROR_NOTICE_CHARS - 1] + "…"
+    if not isinstance(update, Update):
+        where = context.job.name if context.job is not None and context.job.name else "Job"
+        await s.alerts.report(context.error, where=where)
+        return
     notice = messages.ERROR_NOTICE.format(
-        where=html.escape(_where(update)), error=html.escape(detail)
+        where=html.escape(_where(update)), error=html.escape(describe(context.error))
     )
-    with s.storage.transaction():
-        for admin in s.settings.bot.admins:
-            s.storage.enqueue_notice(str(admin), kind="private", text=notice, now=now(s))
     message = update.effective_message
     # An admin's private chat gets the notice; any other chat a short sorry.
     if message is not None and message.chat.id not in s.settings.bot.admins:
@@ -88,4 +100,4 @@ async def error_handler(update: object, context: Context) -> None:
             await message.reply_text(messages.SORRY)
         except TelegramError as err:  # the fault may be Telegram itself; the log has both
             logger.warning("Could not tell the user about the error: %s", err)
-    await s.outbox.drain()
+    await s.alerts.notify(notice)

@@ -18,6 +18,8 @@ from bot.adapters.services import Services, services
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+#: Meta key of the time of the last outbox round (``bot.adapters.health``).
+HEARTBEAT_KEY = "heartbeat"
 
 
 def now(s: Services) -> datetime:
@@ -36,7 +38,9 @@ def ingest_inbox(s: Services) -> None:
 
 async def ingest_job(context: Context) -> None:
     """Pick up new article files from the inbox (and the seeds on the very first start)."""
-    ingest_inbox(services(context))
+    s = services(context)
+    ingest_inbox(s)
+    s.alerts.resolved("ingest")
 
 
 async def digest_job(context: Context) -> None:
@@ -48,10 +52,17 @@ async def digest_job(context: Context) -> None:
     s.storage.set_meta("last_run", moment.isoformat())
     if posted is None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)
-        return
-    await s.outbox.drain()
+    else:
+        await s.outbox.drain()
+    s.alerts.resolved(context.job.name if context.job and context.job.name else "digest")
 
 
 async def outbox_job(context: Context) -> None:
-    """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat)."""
-    await services(context).outbox.drain()
+    """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat).
+
+    Each round also writes the heartbeat that ``kurzlage health`` checks.
+    """
+    s = services(context)
+    s.storage.set_meta(HEARTBEAT_KEY, now(s).isoformat())
+    await s.outbox.drain()
+    s.alerts.resolved("outbox")

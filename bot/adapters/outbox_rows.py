@@ -27,8 +27,10 @@ class OutboxMessage:
         text: Telegram HTML, already within the length limit.
         markup: Inline keyboard as a Bot API dict, or None.
         state: ``pending``, ``sending`` (a send was started and not recorded), ``sent``,
-            ``failed``, ``cancelled`` (the chat unsubscribed before it was sent).
+            ``failed``, ``cancelled`` (the chat unsubscribed before it was sent), ``unclear``
+            (attempts without an answer: maybe posted, not sent blindly again).
         attempts: Transient failures so far.
+        uncertain: Attempts that may have been posted (no answer, cut off).
         not_before: Unix time before which it is not retried.
         digest_id: The digest it belongs to; None for notices.
         message_id: Telegram's message id once sent.
@@ -41,6 +43,7 @@ class OutboxMessage:
     markup: Mapping[str, Any] | None
     state: str
     attempts: int
+    uncertain: int
     not_before: float
     digest_id: int | None
     message_id: int | None
@@ -53,6 +56,7 @@ class OutboxCounts:
     pending: int = 0
     sent: int = 0
     failed: int = 0
+    unclear: int = 0
 
 
 class OutboxRows(Database):
@@ -128,10 +132,13 @@ class OutboxRows(Database):
             query, args = "SELECT * FROM outbox WHERE chat = ? ORDER BY id", (chat,)
         return tuple(_message(r) for r in self._db.execute(query, args).fetchall())
 
-    def mark_sending(self, message_id: int) -> None:
+    def mark_sending(self, message_id: int, *, uncertain: int = 0) -> None:
         """Record that a send is about to start (see ``bot.adapters.outbox`` on crashes)."""
         with self._transaction() as db:
-            db.execute("UPDATE outbox SET state = 'sending' WHERE id = ?", (message_id,))
+            db.execute(
+                "UPDATE outbox SET state = 'sending', uncertain = ? WHERE id = ?",
+                (uncertain, message_id),
+            )
 
     def mark_sent(self, message_id: int, *, telegram_id: int, now: datetime) -> None:
         """Record Telegram's message id for a sent message."""
@@ -143,15 +150,47 @@ class OutboxRows(Database):
             )
 
     def mark_pending(
-        self, message_id: int, *, attempts: int, not_before: float, error: str
+        self,
+        message_id: int,
+        *,
+        attempts: int,
+        not_before: float,
+        error: str,
+        uncertain: int | None = None,
     ) -> None:
         """Put a message back to wait (transient error, disabled chat) with why."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE outbox SET state = 'pending', attempts = ?, not_before = ?, error = ?"
-                " WHERE id = ?",
-                (attempts, not_before, error, message_id),
+                "UPDATE outbox SET state = 'pending', attempts = ?, not_before = ?, error = ?,"
+                " uncertain = COALESCE(?, uncertain) WHERE id = ?",
+                (attempts, not_before, error, uncertain, message_id),
             )
+
+    def mark_unclear(self, message_id: int, *, uncertain: int) -> None:
+        """Keep a message whose attempts all went unanswered: maybe posted, never resent."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'unclear', uncertain = ?,"
+                " error = 'no answer from Telegram' WHERE id = ?",
+                (uncertain, message_id),
+            )
+
+    def delivery_chats(self, digest_id: int) -> tuple[str, ...]:
+        """Return the enabled chats a digest is queued for (disabled ones wait, uncounted)."""
+        rows = self._db.execute(
+            "SELECT chat FROM deliveries WHERE digest_id = ?"
+            " AND chat NOT IN (SELECT chat FROM disabled_chats) ORDER BY rowid",
+            (digest_id,),
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def oldest_due(self) -> datetime | None:
+        """Return when the oldest message that is due for an enabled chat was queued."""
+        row = self._db.execute(
+            "SELECT MIN(created) FROM outbox WHERE state IN ('pending', 'sending')"
+            " AND chat NOT IN (SELECT chat FROM disabled_chats)"
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def mark_failed(self, message_id: int, *, error: str) -> None:
         """Record that Telegram refused a message for good (kept, shown by /status)."""
@@ -172,6 +211,7 @@ class OutboxRows(Database):
             pending=counts.get("pending", 0),
             sent=counts.get("sent", 0),
             failed=counts.get("failed", 0),
+            unclear=counts.get("unclear", 0),
         )
 
 
@@ -184,6 +224,7 @@ def _message(row: sqlite3.Row) -> OutboxMessage:
         markup=json.loads(row["markup"]) if row["markup"] else None,
         state=row["state"],
         attempts=row["attempts"],
+        uncertain=row["uncertain"],
         not_before=row["not_before"],
         digest_id=row["digest_id"],
         message_id=row["message_id"],

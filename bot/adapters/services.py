@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from telegram.ext import CallbackContext
 
+from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import Fetcher
 from bot.adapters.outbox import Outbox
 from bot.adapters.posting import Publisher
@@ -35,6 +36,7 @@ class Services:
     fetcher: Fetcher
     client: httpx.AsyncClient
     lang: Language
+    alerts: Alerts
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

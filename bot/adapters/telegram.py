@@ -1,26 +1,25 @@
 """Telegram command and button handlers: parse the input, call the core, render, reply.
 
-Replies to commands go straight back to the chat that asked. Posts (digests, pushes,
-notices) go through the persisted outbox (``bot.adapters.outbox``). Job callbacks are in
+Replies to commands go straight back to the chat that asked, paced and retried like posts by
+the bot's rate limiter (``bot.adapters.pacing``). Posts (digests, pushes, notices) go through
+the persisted outbox (``bot.adapters.outbox``). Job callbacks are in
 ``bot.adapters.jobs``, admin commands in ``bot.adapters.admin``, membership changes and
 the error handler in ``bot.adapters.events``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Sequence
 
 from telegram import Chat, ChatMember, Message, Update
 from telegram.constants import MessageLimit
-from telegram.error import RetryAfter
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters import messages
 from bot.adapters.jobs import now
-from bot.adapters.outbox import retry_seconds
 from bot.adapters.render import telegram_length
 from bot.adapters.serialize import digest_from_dict
 from bot.adapters.services import Services, services
@@ -33,21 +32,19 @@ Context = ContextTypes.DEFAULT_TYPE
 _PAYLOAD = re.compile(r"([qz])_(\d{1,12})_(\d{1,3})")
 _CALLBACK = re.compile(r"([qz]):(\d{1,12}):(\d{1,3})")
 _USAGE = {"q": messages.USAGE_QUELLE, "z": messages.USAGE_ZAHLEN}
-# A reply hit by 429 is retried after Telegram's retry_after this many times before the
-# error handler takes over (Telegram has never asked for more than two waits in a row here).
-REPLY_ATTEMPTS = 5
+# Seconds in which a user's second press on the same button gets a short notice instead of
+# another full reply: the answer to the first press is already in the chat. 30 s covers the
+# ten presses in ten seconds of issue 12 and is short enough that a reader who scrolled away
+# and presses again later gets the pages again.
+BUTTON_COOLDOWN = 30.0
+# user_data key of the times of a user's last presses, per button.
+_PRESSES = "button_presses"
 
 
-async def retrying(send: Callable[[], Awaitable[object]]) -> None:
-    """Send, waiting out 429s: a reply is paced by Telegram's answer, never dropped."""
-    for attempt in range(REPLY_ATTEMPTS):
-        try:
-            await send()
-            return
-        except RetryAfter as err:
-            if attempt == REPLY_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(retry_seconds(err.retry_after))
+async def drop_edits(update: Update, context: Context) -> None:
+    """Stop an edited message here: commands answer new messages only."""
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop
 
 
 async def reply(update: Update, texts: Sequence[str]) -> None:
@@ -56,7 +53,7 @@ async def reply(update: Update, texts: Sequence[str]) -> None:
     if message is None:
         return
     for text in texts:
-        await retrying(lambda text=text: message.reply_text(text))  # type: ignore[misc]
+        await message.reply_text(text)
 
 
 def is_admin(update: Update, s: Services) -> bool:
@@ -172,14 +169,30 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    if _pressed_again(context, query.data or ""):
+        await query.answer(s.renderer.render("delivery.txt", notice="button_repeat"))
+        return
     await query.answer()
     match = _CALLBACK.fullmatch(query.data or "")
     if match is None or not isinstance(query.message, Message):
         return
     kind, digest_id, story = match.group(1), int(match.group(2)), int(match.group(3))
-    target = query.message
     for text in _facts(s, kind, digest_id, story or None):
-        await retrying(lambda text=text: target.reply_text(text, do_quote=True))  # type: ignore[misc]
+        await query.message.reply_text(text, do_quote=True)
+
+
+def _pressed_again(context: Context, data: str) -> bool:
+    """Tell whether this user pressed this button within ``BUTTON_COOLDOWN``; note the press."""
+    if context.user_data is None:
+        return False
+    presses: dict[str, float] = context.user_data.setdefault(_PRESSES, {})
+    moment = time.monotonic()
+    for key in [k for k, t in presses.items() if moment - t >= BUTTON_COOLDOWN]:
+        del presses[key]
+    if data in presses:
+        return True
+    presses[data] = moment
+    return False
 
 
 # -- subscriptions -------------------------------------------------------------------------

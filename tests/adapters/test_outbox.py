@@ -3,12 +3,15 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from telegram import Bot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.outbox import Outbox
+from bot.adapters.pacing import Pacing
+from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 from bot.core.models import Digest
+from bot.settings import BotSettings
 from tests.fakes import TOKEN, FakeChat, FakeTelegram
 
 NOW = datetime(2024, 6, 26, 7, 0, tzinfo=UTC)
@@ -16,14 +19,13 @@ ADMIN = 1001
 # Limits' periods shrunk 20-fold (1 s -> 50 ms, 60 s -> 3 s) on both sides, so the pacing
 # logic runs as in production in a fraction of the time.
 SCALE = 0.05
-FAST = Pacing(
+FAST = BotSettings(
+    admins=(ADMIN,),
     messages_per_second=5,
     group_messages_per_minute=20,
     private_messages_per_second=1,
     retry_base_delay=0.01,
     retry_max_delay=0.05,
-    margin=0.001,
-    period_scale=SCALE,
 )
 
 
@@ -49,14 +51,25 @@ def storage(tmp_path):
 
 
 @pytest.fixture
-async def bot(fake):
+def limits():
+    """The bot's limits; a test may replace them before the bot is built."""
+    return FAST
+
+
+@pytest.fixture
+async def bot(fake, limits):
     request = HTTPXRequest(connection_pool_size=32)
-    async with Bot(TOKEN, base_url=fake.base_url, request=request) as client:
+    pacing = Pacing(limits, period_scale=SCALE, margin=0.001)
+    async with ExtBot(
+        TOKEN, base_url=fake.base_url, request=request, rate_limiter=pacing
+    ) as client:
         yield client
 
 
-def outbox(storage, bot, pacing=FAST):
-    return Outbox(storage, bot, pacing=pacing, admins=[ADMIN])
+def outbox(storage, bot, settings=FAST):
+    return Outbox(
+        storage, bot, settings=settings, renderer=Renderer(), now=lambda: datetime.now(UTC)
+    )
 
 
 def queue(storage, chats, texts):
@@ -127,12 +140,14 @@ async def test_transient_errors_retry_with_backoff(fake, storage, bot):
 async def test_a_message_still_failing_waits_for_the_next_round(fake, storage, bot):
     queue(storage, ["-300"], ["eins", "zwei"])
     fake.fail(2)
-    pacing = Pacing(retries_per_drain=2, retry_base_delay=0.05, retry_max_delay=0.05)
+    settings = BotSettings(
+        admins=(ADMIN,), retries_per_drain=2, retry_base_delay=0.05, retry_max_delay=0.05
+    )
 
-    first = await outbox(storage, bot, pacing).drain()
+    first = await outbox(storage, bot, settings).drain()
     (waiting, _) = storage.unsent_messages()
     await asyncio.sleep(0.06)
-    second = await outbox(storage, bot, pacing).drain()
+    second = await outbox(storage, bot, settings).drain()
 
     assert (first.sent, first.waiting, waiting.attempts) == (0, 2, 2)
     assert (second.sent, second.waiting) == (2, 0)
