@@ -30,4 +30,11 @@ USER kurzlage
 # Settings: /data/kurzlage.toml (edit channels and admins there, or mount your own file).
 ENV KURZLAGE_CONFIG=/data/kurzlage.toml
 VOLUME ["/data"]
+# Healthy while the bot's heartbeat in the database is fresh, the outbox moves and no job has
+# failed for longer than its threshold (`kurzlage health`, bot/adapters/health.py). The first
+# heartbeat is written at start, then every bot.outbox_interval (30 s).
+HEALTHCHECK --interval=60s --timeout=15s --start-period=90s --retries=3 \
+    CMD ["kurzlage", "health"]
+# SIGTERM (docker stop) ends the bot within 8 s, before Docker's kill at 10 s.
+STOPSIGNAL SIGTERM
 CMD ["kurzlage", "run"]

@@ -23,6 +23,7 @@ from bot.core.models import Digest
 from bot.core.pipeline import article_figures, build_digest, summarize_article
 from bot.core.sentences import split_sentences
 from bot.errors import DigestError
+from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -179,6 +180,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the running bot through its database: exit 0 when healthy, else 1 and why."""
+    from datetime import UTC, datetime
+
+    from bot.adapters.health import check_health
+
+    health = check_health(settings.bot, now=datetime.now(UTC))
+    (sys.stdout if health.ok else sys.stderr).write(f"kurzlage health: {health.line}\n")
+    return 0 if health.ok else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     config_help = "settings file (default: $KURZLAGE_CONFIG or config/kurzlage.toml)"
     parser = argparse.ArgumentParser(
@@ -236,6 +248,7 @@ def _parser() -> argparse.ArgumentParser:
         formats=("text", "html", "json"),
     ).add_argument("--story", type=int, metavar="N")
     add("run", cmd_run, "start the Telegram bot (token from KURZLAGE_TOKEN)", paths="", formats=())
+    add("health", cmd_health, "exit 0 if the running bot is healthy, else 1", paths="", formats=())
     return parser
 
 
@@ -249,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-n must be at least 1")
     try:
         settings = load_settings(args.config)
+        configure_logging(settings.log)
         result = args.func(args, settings)
     except _NoInput:
         sys.stderr.write("kurzlage: no usable article in the input\n")

@@ -40,7 +40,7 @@ from bot.adapters import admin, events, jobs, messages
 from bot.adapters import telegram as handlers
 from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
-from bot.adapters.outbox import SEND_READ_TIMEOUT, Outbox
+from bot.adapters.outbox import Outbox
 from bot.adapters.pacing import Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
@@ -108,7 +108,7 @@ def build_application(
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
         .rate_limiter(Pacing(settings.bot))
-        .read_timeout(SEND_READ_TIMEOUT)
+        .read_timeout(settings.bot.send_timeout)
         .post_init(_post_init(settings, fetch_timeout=fetch_timeout, stop_signals=stop_signals))
         .post_shutdown(_post_shutdown)
         .build()
@@ -145,6 +145,9 @@ def build_application(
     )
     queue.run_repeating(
         jobs.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
+    )
+    queue.run_repeating(
+        jobs.heartbeat_job, interval=settings.bot.outbox_interval, first=0, name="heartbeat"
     )
     return app
 

@@ -57,6 +57,8 @@ class BotSettings:
         retries_per_drain: Transient failures of one message before the outbox leaves it for
             the next delivery round (``outbox_interval`` later); it is never dropped.
         outbox_interval: Seconds between two delivery rounds for messages left waiting.
+        send_timeout: Seconds to wait for Telegram's answer to one request; a message whose
+            send timed out may have been posted, so it is resent at most once.
     """
 
     channels: tuple[str, ...] = ()
@@ -80,6 +82,19 @@ class BotSettings:
     retry_max_delay: float = 60.0
     retries_per_drain: int = 5
     outbox_interval: int = 30
+    send_timeout: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class LogSettings:
+    """How log lines look (on stderr).
+
+    Attributes:
+        format: ``text`` (one readable line each) or ``json`` (one JSON object per line:
+            ``time``, ``level``, ``logger``, ``message`` and ``exception`` when there is one).
+    """
+
+    format: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +103,7 @@ class Settings:
 
     digest: DigestOptions = field(default_factory=DigestOptions)
     bot: BotSettings = field(default_factory=BotSettings)
+    log: LogSettings = field(default_factory=LogSettings)
 
 
 _Section = TypeVar("_Section")
@@ -166,6 +182,18 @@ def _delay(dotted: str, value: Any) -> float:
     return float(value)
 
 
+def _timeout(dotted: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise ConfigError(f"config: {dotted} must be a number of seconds above 0, at most 600")
+    return float(value)
+
+
+def _log_format(dotted: str, value: Any) -> str:
+    if value not in ("text", "json"):
+        raise ConfigError(f'config: {dotted} must be "text" or "json", not {value!r}')
+    return str(value)
+
+
 def _webhook_url(dotted: str, value: Any) -> str:
     if not isinstance(value, str) or (value and not value.startswith("https://")):
         raise ConfigError(f"config: {dotted} must be empty (long polling) or an https URL")
@@ -182,6 +210,8 @@ _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "bot.webhook_url": _webhook_url,
     "bot.retry_base_delay": _delay,
     "bot.retry_max_delay": _delay,
+    "bot.send_timeout": _timeout,
+    "log.format": _log_format,
 }
 
 

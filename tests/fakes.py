@@ -143,8 +143,13 @@ class FakeTelegram:
         global_limit: tuple[int, float] = GLOBAL_LIMIT,
         group_limit: tuple[int, float] = GROUP_LIMIT,
         private_limit: tuple[int, float] = PRIVATE_LIMIT,
+        chat_limit: tuple[int, float] | None = None,
     ) -> None:
+        # chat_limit: an extra limit for every chat of any kind, as a strict emulator of
+        # Telegram's "about one message per second in one chat" would enforce.
         self.limits = {"global": global_limit, "group": group_limit, "private": private_limit}
+        if chat_limit is not None:
+            self.limits["chat"] = chat_limit
         self.chats: dict[int, FakeChat] = {}
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
@@ -161,6 +166,8 @@ class FakeTelegram:
         self._faults = 0
         self._storm_retry_after = 1
         self._hold_after: int | None = None
+        self._drops = 0
+        self._slow: dict[str, Any] = {}
         self._held = threading.Event()
         self._release = threading.Event()
         self._lock = threading.Condition()
@@ -233,6 +240,29 @@ class FakeTelegram:
         """Answer the next ``count`` sendMessage calls with 502 Bad Gateway (transient)."""
         with self._lock:
             self._faults = count
+
+    def drop(self, count: int) -> None:
+        """Close the connection of the next ``count`` sendMessage calls without an answer."""
+        with self._lock:
+            self._drops = count
+
+    def slow(self, seconds: float, *, chat: int | None = None) -> None:
+        """Answer sendMessage (into ``chat``, or any) ``seconds`` late; 0: at once again.
+
+        The message is delivered when the request arrives; only the answer is late, as with
+        a Telegram that is slow to answer.
+        """
+        with self._lock:
+            self._slow = {"seconds": seconds, "chat": chat} if seconds else {}
+
+    def inject_edited_message(
+        self, chat_id: int, from_user: int, text: str, *, message_id: int
+    ) -> int:
+        """Queue the edit of an earlier message of a user (now reading ``text``)."""
+        update = self.message_update(chat_id, from_user, text)
+        message = {**update["message"], "message_id": message_id, "edit_date": int(time.time())}
+        with self._lock:
+            return self._push({"edited_message": message})
 
     def hold_after(self, sends: int) -> None:
         """Accept ``sends`` more messages, then hold every sendMessage unanswered."""
@@ -350,6 +380,17 @@ class FakeTelegram:
             garbled = self._garbled.get(method, 0) > 0
             if garbled:
                 self._garbled[method] -= 1
+            dropped = method == "sendMessage" and self._drops > 0
+            if dropped:
+                self._drops -= 1
+            delay = 0.0
+            if method == "sendMessage" and self._slow.get("chat") in (None, params.get("chat_id")):
+                delay = self._slow.get("seconds", 0.0)
+        if dropped:  # a proxy resetting the connection: no answer, nothing delivered
+            with self._lock:
+                self.calls.append(Call(method, params, 0, {}, time.monotonic()))
+            request.close_connection = True
+            return
         if garbled:
             self._answer(request, method, params, 200, b"<html>upstream error</html>", "text/html")
             return
@@ -367,6 +408,8 @@ class FakeTelegram:
             if err.parameters:
                 payload["parameters"] = err.parameters
         raw = json.dumps(payload).encode("utf-8")
+        if delay:
+            time.sleep(delay)
         self._answer(request, method, params, status, raw, "application/json", payload)
 
     def _answer(
@@ -545,6 +588,8 @@ class FakeTelegram:
         kind = "private" if chat.type == "private" else "group"
         now = time.monotonic()
         windows = [("global", self.limits["global"]), (chat.id, self.limits[kind])]
+        if "chat" in self.limits:
+            windows.append(((chat.id, "chat"), self.limits["chat"]))
         for key, (limit, period) in windows:
             window = self._windows.setdefault(key, deque())
             while window and window[0] <= now - period:

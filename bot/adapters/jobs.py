@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ContextTypes
 
+from bot.adapters.health import HEARTBEAT_KEY
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-#: Meta key of the time of the last outbox round (``bot.adapters.health``).
-HEARTBEAT_KEY = "heartbeat"
 
 
 def now(s: Services) -> datetime:
@@ -58,11 +57,13 @@ async def digest_job(context: Context) -> None:
 
 
 async def outbox_job(context: Context) -> None:
-    """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat).
-
-    Each round also writes the heartbeat that ``kurzlage health`` checks.
-    """
+    """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat)."""
     s = services(context)
-    s.storage.set_meta(HEARTBEAT_KEY, now(s).isoformat())
     await s.outbox.drain()
     s.alerts.resolved("outbox")
+
+
+async def heartbeat_job(context: Context) -> None:
+    """Write the heartbeat ``kurzlage health`` checks: the bot runs and its loop is free."""
+    s = services(context)
+    s.storage.set_meta(HEARTBEAT_KEY, now(s).isoformat())

@@ -51,12 +51,7 @@ from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
 
-# Seconds the outbox waits for Telegram's answer to one message. Telegram answers in well
-# under a second; a slow Telegram (10 s seen) must not turn every send into a timeout, since a
-# timed-out send may have been posted (see TIMEOUT_RESENDS).
-SEND_READ_TIMEOUT = 20.0
-
-__all__ = ["SEND_READ_TIMEOUT", "DrainReport", "Outbox", "chat_id", "retry_seconds"]
+__all__ = ["DrainReport", "Outbox", "chat_id", "retry_seconds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +154,9 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
         if late:
-            logger.warning("Shutdown: %d send(s) cut off, resent once after restart", len(late))
+            logger.warning(
+                "Shutdown: deliveries to %d chat(s) cut off, resumed at restart", len(late)
+            )
 
     async def _deliver_chat(self, queue: Sequence[OutboxMessage]) -> bool:
         """Send one chat's messages in order; return whether any reached a final state."""
@@ -247,7 +244,7 @@ class Outbox:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=self._previews,
-                read_timeout=SEND_READ_TIMEOUT,
+                read_timeout=self._settings.send_timeout,
                 rate_limit_args=ticket,
             )
         return sent.message_id
@@ -258,7 +255,7 @@ class Outbox:
         self._storage.mark_unclear(message.id, uncertain=doubts)
         self._counts["failed"] += 1
         if not (message.digest_id is None and message.chat in self._admins):
-            text = self._renderer.render("notice_unclear.html", chat=message.chat)
+            text = self._renderer.render("delivery.html", notice="unclear", chat=message.chat)
             self._enqueue_for_admins(text)
         return "unclear"
 

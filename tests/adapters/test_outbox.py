@@ -1,4 +1,5 @@
 import asyncio
+import itertools
 import time
 from datetime import UTC, datetime
 
@@ -197,3 +198,88 @@ async def test_a_send_started_before_a_crash_is_resent_after_restart(fake, stora
     await outbox(storage, bot).drain()
 
     assert [s.html for s in fake.sent_to(-300)] == ["eins", "zwei"]
+
+
+# -- pacing per chat and sends without an answer (issue 12 items 11 and 18) ----------------
+
+
+async def test_a_chats_pages_go_a_second_apart(storage, limits):
+    with FakeTelegram(
+        global_limit=(5, 1.0 * SCALE),
+        group_limit=(20, 60.0 * SCALE),
+        private_limit=(1, 1.0 * SCALE),
+        chat_limit=(1, 1.0 * SCALE),  # strict: about one message per second in any chat
+    ) as strict:
+        strict.add_chat(FakeChat(-100, "channel", username="kanal_eins"))
+        strict.add_chat(FakeChat(-300, "supergroup"))
+        pacing = Pacing(limits, period_scale=SCALE, margin=0.001)
+        async with ExtBot(TOKEN, base_url=strict.base_url, rate_limiter=pacing) as bot:
+            queue(storage, ["@kanal_eins", "-300"], ["eins", "zwei", "drei", "vier"])
+
+            report = await outbox(storage, bot).drain()
+
+        assert (report.sent, report.retried) == (8, 0)
+        assert strict.count("sendMessage", status=429) == 0
+        for chat in (-100, -300):
+            times = [s.time for s in strict.sent_to(chat)]
+            assert min(b - a for a, b in itertools.pairwise(times)) >= 0.9 * SCALE
+
+
+async def test_a_send_without_answer_is_resent_once_then_kept_unclear(fake, storage):
+    settings = BotSettings(admins=(ADMIN,), send_timeout=0.3, retry_base_delay=0.01)
+    pacing = Pacing(settings, period_scale=SCALE, margin=0.001)
+    async with ExtBot(TOKEN, base_url=fake.base_url, rate_limiter=pacing) as bot:
+        queue(storage, ["-300"], ["eins", "zwei"])
+        fake.slow(1.0, chat=-300)  # Telegram posts each message and answers after a second
+
+        first = await outbox(storage, bot, settings).drain()
+        fake.slow(0)
+        again = await outbox(storage, bot, settings).drain()
+
+    # Two copies of each at most (the send and one resend), never one per timeout.
+    assert [s.html for s in fake.sent_to(-300)] == ["eins", "eins", "zwei", "zwei"]
+    assert [m.state for m in storage.messages(chat="-300")] == ["unclear", "unclear"]
+    assert (first.sent, first.failed, again.sent) == (2, 2, 0)  # the two notices to the admin
+    assert storage.outbox_counts().unclear == 2
+    assert (
+        replies_to_admin(fake)
+        == [
+            "⚠️ Telegram hat zweimal nicht geantwortet, als ich eine Nachricht an -300 schicken "
+            "wollte. Vielleicht ist sie schon angekommen; ich schicke sie nicht blind ein drittes "
+            "Mal. /status zählt sie unter „unklar“."
+        ]
+        * 2
+    )
+
+
+async def test_a_send_in_doubt_from_before_a_crash_is_resent_at_most_once(fake, storage, bot):
+    queue(storage, ["-300"], ["eins", "zwei"])
+    first, second = storage.unsent_messages()
+    storage.mark_sending(first.id, uncertain=1)  # resent once already; that one was cut off
+    storage.mark_sending(second.id)  # cut off once: may be posted, one resend allowed
+
+    await outbox(storage, bot).drain()
+
+    assert [s.html for s in fake.sent_to(-300)] == ["zwei"]
+    assert [m.state for m in storage.messages(chat="-300")] == ["unclear", "sent"]
+
+
+async def test_close_cuts_off_a_send_in_flight_and_marks_it_in_doubt(fake, storage, bot):
+    queue(storage, ["-300"], ["eins", "zwei"])
+    fake.slow(5.0, chat=-300)
+    box = outbox(storage, bot)
+    drain = asyncio.create_task(box.drain())
+    await fake.wait_for(lambda: fake.sent_to(-300))
+    started = time.monotonic()
+
+    await box.close(grace=0.2)
+    report = await drain
+
+    assert time.monotonic() - started < 1.0
+    assert report.sent == 0
+    first, second = storage.messages(chat="-300")
+    assert (first.state, first.uncertain, second.state) == ("pending", 1, "pending")
+
+
+def replies_to_admin(fake):
+    return [s.html for s in fake.sent_to(ADMIN)]

@@ -1,0 +1,81 @@
+"""``kurzlage health``: is the running bot alive, delivering, and free of lasting failures?
+
+Read from the database only (opened read-only, never created or migrated), so it works from
+a second process such as Docker's HEALTHCHECK while the bot runs:
+
+* the heartbeat, written every ``bot.outbox_interval`` seconds by its own job, is fresh;
+* the outbox is moving: no message due for an enabled chat has waited longer than
+  :data:`OUTBOX_STUCK_SECONDS`;
+* no kind of failure (``bot.adapters.alerts``) has lasted longer than
+  :data:`FAILING_SECONDS` without the job succeeding once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.settings import BotSettings
+
+#: Meta key of the heartbeat, written by ``bot.adapters.jobs.heartbeat_job``.
+HEARTBEAT_KEY = "heartbeat"
+
+# The heartbeat may be this many intervals old, plus HEARTBEAT_SLACK seconds for a busy
+# machine (a job that waits for the scheduler's thread).
+HEARTBEAT_ROUNDS = 2
+HEARTBEAT_SLACK = 90.0
+# A due message waiting this long means delivery is stuck: a digest to 100 chats takes well
+# under a minute, and retries back off to at most retry_max_delay (60 s) between rounds.
+OUTBOX_STUCK_SECONDS = 15 * 60.0
+# A failure that lasted this long without one success is not a blip (three ingest or digest
+# rounds and more, or a feed down for half an hour).
+FAILING_SECONDS = 30 * 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The verdict and its one line (why not, or what was checked)."""
+
+    ok: bool
+    line: str
+
+
+def check_health(settings: BotSettings, *, now: datetime) -> Health:
+    """Check the bot's database at ``settings.database`` against the rules above."""
+    path = Path(settings.database)
+    if not path.is_file():
+        return Health(False, f"no database at {path}: the bot has not started here")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            return _check(db, settings, now=now)
+        finally:
+            db.close()
+    except sqlite3.Error as err:
+        return Health(False, f"cannot read the database {path}: {err}")
+
+
+def _check(db: sqlite3.Connection, settings: BotSettings, *, now: datetime) -> Health:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
+    if row is None:
+        return Health(False, "no heartbeat yet: the bot has not run here")
+    age = (now - datetime.fromisoformat(row[0])).total_seconds()
+    limit = HEARTBEAT_ROUNDS * settings.outbox_interval + HEARTBEAT_SLACK
+    if age > limit:
+        minutes = int(age // 60)
+        return Health(False, f"heartbeat is {minutes} min old (limit {limit:.0f} s): bot stopped")
+    oldest = db.execute(
+        "SELECT MIN(created) FROM outbox WHERE state IN ('pending', 'sending')"
+        " AND chat NOT IN (SELECT chat FROM disabled_chats)"
+    ).fetchone()[0]
+    if oldest is not None:
+        waited = (now - datetime.fromisoformat(oldest)).total_seconds()
+        if waited > OUTBOX_STUCK_SECONDS:
+            return Health(False, f"outbox stuck: a message has waited {int(waited // 60)} min")
+    for kind, since, detail in db.execute("SELECT kind, since, detail FROM failures"):
+        lasted = (now - datetime.fromisoformat(since)).total_seconds()
+        if lasted > FAILING_SECONDS:
+            return Health(False, f"{kind} failing for {int(lasted // 60)} min: {detail}")
+    return Health(True, "ok: heartbeat fresh, outbox moving, no lasting failure")

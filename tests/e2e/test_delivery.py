@@ -1,0 +1,210 @@
+"""Delivery through the real Application and the fake Bot API (issue 12 items 6, 9-12, 15)."""
+
+import itertools
+import sqlite3
+
+from bot.adapters import messages
+from bot.adapters.render import Renderer
+from bot.adapters.services import services
+from tests.e2e.conftest import (
+    ADMIN,
+    CHANNEL_ONE,
+    CHANNEL_TWO,
+    GROUP,
+    GROUP_ADMIN,
+    READER,
+    command,
+    replies,
+    run_digest_job,
+    running,
+    stored_digest,
+    with_bot,
+)
+from tests.fakes import FakeChat, FakeTelegram
+
+FAILURE_NOTICE = (
+    "⚠️ Störung bei digest: OperationalError: no such table: outbox. Gleiche Störungen melde "
+    "ich frühestens in 60 Minuten wieder; Einzelheiten stehen im Log."
+)
+BUTTON_REPEAT = (
+    "Die Antwort steht schon im Chat. Bitte einen Moment warten, bevor du noch einmal tippst."
+)
+
+
+def posted_reply(app, chats):
+    stories = len(stored_digest(app).stories)
+    return messages.POSTED.format(digest=1, stories=stories, chats=chats)
+
+
+# -- item 6: edits ------------------------------------------------------------------------
+
+
+async def test_an_edited_push_posts_nothing(fake, settings):
+    async with running(settings):
+        fake.inject_edited_message(ADMIN, ADMIN, "/push Sondersendung um 20 Uhr", message_id=1)
+        fake.inject_edited_message(GROUP, READER, "/quelle", message_id=7)
+        (hilfe,) = await command(fake, ADMIN, ADMIN, "/hilfe")  # handled after the edits
+
+        assert "/quelle" in hilfe
+        assert fake.sent_to(CHANNEL_ONE) == []
+        assert fake.sent_to(CHANNEL_TWO) == []
+        assert fake.sent_to(GROUP) == []
+        assert len(fake.sent_to(ADMIN)) == 1
+
+
+# -- item 9: removed from a channel -------------------------------------------------------
+
+
+async def test_a_channel_the_bot_was_removed_from_is_switched_off_with_one_notice(fake, settings):
+    async with running(settings) as app:
+        fake.inject_my_chat_member(CHANNEL_ONE, ADMIN, old="administrator", new="left")
+        await fake.wait_for(lambda: fake.sent_to(ADMIN))  # right away, before any post
+
+        (answer,) = await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_TWO))
+        (status,) = await command(fake, ADMIN, ADMIN, "/status")
+
+        notice = replies(fake, ADMIN)[0]
+        assert notice == messages.CHAT_DISABLED_NOTICE.format(
+            chat="@kanal_eins", reason="bot left"
+        )
+        assert answer == posted_reply(app, chats=1)  # channel two only
+        assert [c.chat for c in services(app).storage.disabled_chats()] == ["@kanal_eins"]
+        assert status.count("@kanal_eins") == 2  # once in "Kanäle", once as switched off
+        assert str(CHANNEL_ONE) not in status
+        assert fake.count("sendMessage", status=403) == 0
+        assert len(fake.sent_to(ADMIN)) == 3  # one notice, the /jetzt and /status answers
+
+
+async def test_a_channel_demoted_to_member_is_switched_off_and_back_on(fake, settings):
+    async with running(settings) as app:
+        fake.inject_my_chat_member(CHANNEL_TWO, ADMIN, old="administrator", new="member")
+        await fake.wait_for(lambda: fake.sent_to(ADMIN))
+        await run_digest_job(app)
+        fake.inject_my_chat_member(CHANNEL_TWO, ADMIN, old="member", new="administrator")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_TWO))
+
+        assert replies(fake, ADMIN) == [
+            messages.CHAT_DISABLED_NOTICE.format(chat=str(CHANNEL_TWO), reason="bot member")
+        ]
+        assert replies(fake, CHANNEL_TWO) == replies(fake, CHANNEL_ONE)
+        assert fake.count("sendMessage", status=403) == 0
+
+
+# -- item 10: replies get the posts' retries ----------------------------------------------
+
+
+async def test_a_failed_confirmation_is_retried_and_no_false_error_is_sent(fake, settings):
+    async with running(settings) as app:
+        fake.fail(1)  # 502 on the next message: the confirmation of /jetzt
+        answer = await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE) and fake.sent_to(CHANNEL_TWO))
+
+        fake.drop(1)  # the connection of the /push confirmation is reset without an answer
+        pushed = await command(fake, ADMIN, ADMIN, "/push Sondersendung um 20 Uhr")
+        await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 2)
+
+        assert answer == [posted_reply(app, chats=2)]
+        assert pushed == [messages.PUSH_POSTED.format(chats=2)]
+        assert replies(fake, ADMIN) == [*answer, *pushed]  # no "⚠️ Fehler im Bot"
+        assert fake.count("sendMessage", status=502) == 1
+
+
+async def test_a_reply_retries_a_transient_error_in_a_group(fake, settings):
+    async with running(settings):
+        fake.fail(2)
+        assert await command(fake, GROUP, READER, "/quelle 9") == [messages.NO_DIGEST]
+        assert fake.sent_to(ADMIN) == []
+
+
+# -- item 11: no self-inflicted 429 --------------------------------------------------------
+
+
+async def test_a_bot_paced_to_the_limits_gets_no_429_from_a_strict_server(settings):
+    # Telegram's limits, plus about one message per second into any one chat.
+    with FakeTelegram(chat_limit=(1, 1.0)) as strict:
+        strict.add_chat(FakeChat(CHANNEL_ONE, "channel", username="kanal_eins"))
+        strict.add_chat(FakeChat(CHANNEL_TWO, "channel"))
+        strict.add_chat(FakeChat(GROUP, "supergroup", admins={GROUP_ADMIN}))
+        for user_id in (ADMIN, READER, GROUP_ADMIN):
+            strict.add_chat(FakeChat(user_id, "private"))
+        paced = with_bot(settings, api_base_url=strict.base_url, api_file_url=strict.base_file_url)
+        async with running(paced) as app:
+            await command(strict, GROUP, GROUP_ADMIN, "/abo")
+            strict.inject_message(ADMIN, ADMIN, "/jetzt")
+            strict.inject_message(GROUP, READER, "/hilfe")
+            strict.inject_message(GROUP, READER, "/quelle")
+            await strict.wait_for(lambda: len(strict.sent_to(GROUP)) >= 4, within=20)
+            await strict.wait_for(lambda: strict.sent_to(CHANNEL_TWO))
+            await strict.wait_for(lambda: len(strict.sent_to(ADMIN)) == 1)
+            pages = len(stored_digest(app).stories)
+
+        group = strict.sent_to(GROUP)
+        gaps = [later.time - earlier.time for earlier, later in itertools.pairwise(group)]
+        assert pages >= 1
+        assert strict.count("sendMessage", status=429) == 0
+        assert min(gaps) >= 0.95  # the fake counts arrival; the bot counts from the answer
+
+
+# -- item 12: failures in jobs reach the admins --------------------------------------------
+
+
+async def test_a_database_error_in_a_job_reaches_the_admins_once_without_the_database(
+    fake, settings
+):
+    async with running(settings) as app:
+        broken = sqlite3.connect(services(app).storage.path)
+        broken.execute("DROP TABLE outbox")  # the notice cannot go through the outbox
+        broken.close()
+
+        await run_digest_job(app)
+        await fake.wait_for(lambda: fake.sent_to(ADMIN))
+        await run_digest_job(app)  # the same failure again: logged, not told again
+        await run_digest_job(app)
+        (failure,) = services(app).storage.failures()
+
+        assert replies(fake, ADMIN) == [FAILURE_NOTICE]
+        assert failure.kind == "digest:OperationalError"
+        assert fake.sent_to(CHANNEL_ONE) == []
+
+
+async def test_a_failure_is_cleared_when_the_job_works_again(fake, settings):
+    async with running(settings) as app:
+        s = services(app)
+        broken = sqlite3.connect(s.storage.path, isolation_level=None)
+        broken.execute("ALTER TABLE outbox RENAME TO outbox_away")
+        await run_digest_job(app)
+        await fake.wait_for(lambda: fake.sent_to(ADMIN))
+        failing = s.storage.failures()
+        broken.execute("ALTER TABLE outbox_away RENAME TO outbox")
+        broken.close()
+        await run_digest_job(app)
+
+        assert [f.kind for f in failing] == ["digest:OperationalError"]
+        assert s.storage.failures() == ()
+        assert fake.sent_to(CHANNEL_ONE) != []
+
+
+# -- item 15: button presses ---------------------------------------------------------------
+
+
+async def test_a_button_pressed_again_gets_a_short_notice_not_another_reply(fake, settings):
+    async with running(settings) as app:
+        await command(fake, GROUP, GROUP_ADMIN, "/abo")
+        await run_digest_job(app)
+        await fake.wait_for(lambda: len(fake.sent_to(GROUP)) == 2)
+        post = fake.sent_to(GROUP)[1]
+
+        for _ in range(5):
+            fake.inject_callback(GROUP, READER, post.message_id, "q:1:0")
+        fake.inject_callback(GROUP, GROUP_ADMIN, post.message_id, "q:1:0")  # another user
+        await fake.wait_for(lambda: len(fake.callback_answers) == 6)
+        await fake.wait_for(lambda: len(fake.sent_to(GROUP)) >= 2 + 2 * len(pages_of(app)))
+
+        texts = [a.get("text") for a in fake.callback_answers]
+        assert texts == [None, BUTTON_REPEAT, BUTTON_REPEAT, BUTTON_REPEAT, BUTTON_REPEAT, None]
+        assert len(fake.sent_to(GROUP)) == 2 + 2 * len(pages_of(app))  # one answer per user
+
+
+def pages_of(app):
+    return list(Renderer().quelle(stored_digest(app, 1)))

@@ -1,0 +1,130 @@
+"""`kurzlage health` on a real database, and JSON log lines from a real bot process."""
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.adapters.storage import Storage
+from tests.e2e.conftest import ROOT
+from tests.e2e.test_restart import bot_command, bot_env, write_config
+from tests.fakes import TOKEN
+
+# The checks report whole minutes, so the seconds a process takes to start do not change the
+# lines: each time below lies half a minute inside its minute.
+
+
+def health(config):
+    command = [sys.executable, "-m", "bot", "--config", str(config), "health"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "kurzlage.toml"
+    database = json.dumps(str(tmp_path / "k.sqlite3"))
+    path.write_text(f"[bot]\ndatabase = {database}\noutbox_interval = 30\n", encoding="utf-8")
+    return path
+
+
+def test_health_without_a_database_says_so(config, tmp_path):
+    done = health(config)
+
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"kurzlage health: no database at {tmp_path / 'k.sqlite3'}: the bot has not started here\n"
+    )
+    assert not (tmp_path / "k.sqlite3").exists()  # never created by the check
+
+
+def beat(store, now, *, ago):
+    store.set_meta("heartbeat", (now - timedelta(seconds=ago)).isoformat())
+
+
+def stuck(store, now):
+    beat(store, now, ago=5)
+    store.enqueue_notice("1001", kind="private", text="x", now=now - timedelta(seconds=1230))
+
+
+def failing(store, now):
+    beat(store, now, ago=5)
+    store.record_failure(
+        "ingest:OSError",
+        detail="OSError: [Errno 28] No space left on device",
+        now=now - timedelta(minutes=45),
+    )
+
+
+def blip(store, now):
+    beat(store, now, ago=5)
+    store.record_failure("ingest:OSError", detail="OSError: x", now=now - timedelta(minutes=2))
+    store.enqueue_notice("1001", kind="private", text="x", now=now - timedelta(minutes=1))
+
+
+@pytest.mark.parametrize(
+    ("prepare", "code", "line"),
+    [
+        (lambda s, now: None, 1, "no heartbeat yet: the bot has not run here"),
+        (
+            lambda s, now: beat(s, now, ago=390),
+            1,
+            "heartbeat is 6 min old (limit 150 s): bot stopped",
+        ),
+        (stuck, 1, "outbox stuck: a message has waited 20 min"),
+        (
+            failing,
+            1,
+            "ingest:OSError failing for 45 min: OSError: [Errno 28] No space left on device",
+        ),
+        (blip, 0, "ok: heartbeat fresh, outbox moving, no lasting failure"),
+    ],
+    ids=["no-heartbeat", "stale-heartbeat", "outbox-stuck", "failing", "healthy"],
+)
+def test_health_checks_heartbeat_outbox_and_failures(config, tmp_path, prepare, code, line):
+    store = Storage(tmp_path / "k.sqlite3")
+    prepare(store, datetime.now(UTC))
+    store.close()
+
+    done = health(config)
+
+    assert done.returncode == code
+    assert (done.stdout if code == 0 else done.stderr) == f"kurzlage health: {line}\n"
+
+
+async def test_a_running_bot_is_healthy_and_logs_json_lines(fake, settings, tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[log]\nformat = "json"\n', encoding="utf-8"
+    )
+    log_path = tmp_path / "bot.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        process = await asyncio.create_subprocess_exec(
+            *bot_command(config), cwd=ROOT, env=bot_env(TOKEN), stderr=log
+        )
+        try:
+            await fake.wait_for(lambda: health(config).returncode == 0, within=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=30)
+
+    records = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines()]
+    assert {"Application started", "Stop signal: finishing sends in flight, then stopping"} <= {
+        r["message"] for r in records
+    }
+    assert all(set(r) >= {"time", "level", "logger", "message"} for r in records)
+    assert TOKEN not in log_path.read_text(encoding="utf-8")
+
+
+def test_a_bad_log_format_stops_with_one_line(tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    config.write_text('[log]\nformat = "xml"\n', encoding="utf-8")
+
+    done = health(config)
+
+    assert done.returncode == 2
+    assert done.stderr == 'kurzlage: config: log.format must be "text" or "json", not \'xml\'\n'
