@@ -46,9 +46,11 @@ def settings(fake, tmp_path):
         seeds=str(ROOT / "seeds"),
         api_base_url=fake.base_url,
         api_file_url=fake.base_file_url,
-        # Small retry delays keep the suite fast; pacing stays at Telegram's limits.
+        # Small retry delays keep the suite fast; pacing stays at Telegram's limits, except
+        # 5 messages per second into one chat, as the fake allows (see ``fake``).
         retry_base_delay=0.01,
         retry_max_delay=0.05,
+        private_messages_per_second=5,
     )
     return Settings(bot=bot)
 

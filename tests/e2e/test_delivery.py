@@ -128,7 +128,12 @@ async def test_a_bot_paced_to_the_limits_gets_no_429_from_a_strict_server(settin
         strict.add_chat(FakeChat(GROUP, "supergroup", admins={GROUP_ADMIN}))
         for user_id in (ADMIN, READER, GROUP_ADMIN):
             strict.add_chat(FakeChat(user_id, "private"))
-        paced = with_bot(settings, api_base_url=strict.base_url, api_file_url=strict.base_file_url)
+        paced = with_bot(
+            settings,
+            api_base_url=strict.base_url,
+            api_file_url=strict.base_file_url,
+            private_messages_per_second=1,  # Telegram's: about one per second in one chat
+        )
         async with running(paced) as app:
             await command(strict, GROUP, GROUP_ADMIN, "/abo")
             strict.inject_message(ADMIN, ADMIN, "/jetzt")
@@ -208,3 +213,19 @@ async def test_a_button_pressed_again_gets_a_short_notice_not_another_reply(fake
 
 def pages_of(app):
     return list(Renderer().quelle(stored_digest(app, 1)))
+
+
+async def test_the_error_handler_reaches_the_admins_when_the_outbox_is_broken(fake, settings):
+    async with running(settings) as app:
+        broken = sqlite3.connect(services(app).storage.path)
+        broken.execute("DROP TABLE outbox")
+        broken.close()
+
+        fake.inject_message(ADMIN, ADMIN, "/status")  # /status reads the outbox: it fails
+        await fake.wait_for(lambda: fake.sent_to(ADMIN))
+
+        assert replies(fake, ADMIN) == [
+            messages.ERROR_NOTICE.format(
+                where="/status", error="OperationalError: no such table: outbox"
+            )
+        ]
