@@ -10,11 +10,12 @@ recent edition (the same event, new articles) on either piece of evidence:
 
 1. one of its items prints a long sentence (``SHARED_SENTENCE_MIN_STEMS`` content words or
    more, the same stems in the same order) that an item of the earlier story printed: agency
-   copy reused by another outlet, or a new version of an article already shown;
+   copy reused by another outlet, or a new version of an article already shown. A sentence
+   that more than ``SHARED_SENTENCE_MAX_ITEMS`` items print is boilerplate (a footer, a
+   forum rule) and no evidence;
 2. the two stories' TF-IDF vectors (the content stems of every sentence of their items, the
    titles counted ``TITLE_WEIGHT`` times; IDF over this edition's items and the earlier
-   stories' items together) have a cosine of at least ``CONTINUATION_SIMILARITY`` and share at
-   least ``MIN_SHARED_TERMS`` of their ``TOP_TERMS`` heaviest terms.
+   stories' items together) have a cosine of at least ``CONTINUATION_SIMILARITY``.
 
 That is the bar at which ``bot.core.stories`` joins items into one story: had the articles
 come in one batch, they would have been one story. Only recent editions count
@@ -49,19 +50,19 @@ from bot.core.words import content_stems
 #: re-run benchmarks/bench_editions.py (updates found) after changing it.
 RECENT_HOURS = 48
 #: Cosine of two stories' vectors from which they report the same event: the value of
-#: ``bot.core.stories.MERGE_SIMILARITY`` (same event 0.35-0.9 on the seeds, same war but
-#: another event 0.05-0.25), so an update is what grouping would have joined.
+#: ``bot.core.stories.MERGE_SIMILARITY``, so an update is what grouping would have joined.
+#: Seeds, one story per article: the prisoner exchange 000/001 0.354, the other pairs (same
+#: war, other events) 0.08-0.29; 10kGNAD test, all pairs of its stories: highest 0.293 (EU
+#: migration: interior ministers / closed Balkan route), none at 0.3.
 CONTINUATION_SIMILARITY = 0.3
-#: Heaviest terms per story compared for shared terms, and how many must be shared: one
-#: shared name (``Putin``) is a topic, not an event (as ``stories.CANDIDATE_TERMS`` and
-#: ``stories.MIN_SHARED_TERMS``).
-TOP_TERMS = 12
-MIN_SHARED_TERMS = 2
 #: Weight of a title's words relative to the body's (as in ``bot.core.stories``).
 TITLE_WEIGHT = 2
 #: A sentence of this many content words printed by both stories is the same report (as
 #: ``stories.SHARED_SENTENCE_MIN_STEMS``: shorter ones are formulas like "Das teilte … mit").
 SHARED_SENTENCE_MIN_STEMS = 8
+#: ... unless more items print it (as ``stories.SHARED_SENTENCE_MAX_ITEMS``): 10kGNAD's
+#: forum footer stands in dozens of its articles and joined unrelated stories.
+SHARED_SENTENCE_MAX_ITEMS = 3
 #: A sentence adds something when more than this share of its content stems is new to the
 #: shown sentences (and at least MIN_NEW_STEMS of them): one word in five. A reworded repeat
 #: of the seeds' and tests' reports keeps 0-10 % new stems; a sentence that goes on to a new
@@ -135,40 +136,44 @@ def _vector(items: Sequence[Item], idf: Mapping[str, float], stopwords: frozense
     return {term: weight / norm for term, weight in vector.items()}
 
 
-def _top_terms(vector: Vector) -> frozenset[str]:
-    ranked = sorted(vector.items(), key=lambda pair: (-pair[1], pair[0]))
-    return frozenset(term for term, _ in ranked[:TOP_TERMS])
-
-
-def _long_sentences(items: Sequence[Item], stopwords: frozenset[str]) -> set[tuple[str, ...]]:
+def _long_sentences(item: Item, stopwords: frozenset[str]) -> set[tuple[str, ...]]:
     found = set()
-    for item in items:
-        for sentence in item.sentences:
-            stems = content_stems(sentence.text, stopwords)
-            if len(stems) >= SHARED_SENTENCE_MIN_STEMS:
-                found.add(tuple(stems))
+    for sentence in item.sentences:
+        stems = content_stems(sentence.text, stopwords)
+        if len(stems) >= SHARED_SENTENCE_MIN_STEMS:
+            found.add(tuple(stems))
     return found
+
+
+def boilerplate_sentences(
+    items: Sequence[Item], stopwords: frozenset[str]
+) -> frozenset[tuple[str, ...]]:
+    """Return the long sentences (as stems) that too many ``items`` print to be evidence."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for item in items:
+        counts.update(_long_sentences(item, stopwords))
+    return frozenset(s for s, n in counts.items() if n > SHARED_SENTENCE_MAX_ITEMS)
 
 
 @dataclass(frozen=True, slots=True)
 class _Evidence:
     vector: Vector
-    top: frozenset[str]
-    sentences: set[tuple[str, ...]]
+    sentences: frozenset[tuple[str, ...]]
 
 
 def _evidence(
-    items: Sequence[Item], idf: Mapping[str, float], stopwords: frozenset[str]
+    items: Sequence[Item],
+    idf: Mapping[str, float],
+    stopwords: frozenset[str],
+    boilerplate: frozenset[tuple[str, ...]],
 ) -> _Evidence:
-    vector = _vector(items, idf, stopwords)
-    return _Evidence(vector, _top_terms(vector), _long_sentences(items, stopwords))
+    sentences = set().union(*(_long_sentences(item, stopwords) for item in items))
+    return _Evidence(_vector(items, idf, stopwords), frozenset(sentences - boilerplate))
 
 
 def _same_event(new: _Evidence, old: _Evidence) -> bool:
     if new.sentences & old.sentences:
         return True
-    if len(new.top & old.top) < MIN_SHARED_TERMS:
-        return False
     small, large = sorted((new.vector, old.vector), key=len)
     cosine = math.fsum(w * large.get(t, 0.0) for t, w in sorted(small.items()))
     return cosine >= CONTINUATION_SIMILARITY
@@ -180,6 +185,7 @@ def continued_stories(
     *,
     idf: Mapping[str, float],
     stopwords: frozenset[str],
+    boilerplate: frozenset[tuple[str, ...]] = frozenset(),
 ) -> tuple[PostedStory, ...]:
     """Return the posted stories that the story of ``items`` continues, in posted order.
 
@@ -189,9 +195,11 @@ def continued_stories(
         idf: IDF of content stems over the new and the posted items together
             (``bot.core.digest.document_frequencies``).
         stopwords: The stop words.
+        boilerplate: Long sentences that are no evidence (:func:`boilerplate_sentences`
+            of the edition's and the posted items).
     """
-    earlier = [(p, _evidence(p.items, idf, stopwords)) for p in posted if p.items]
-    return _continued(_evidence(items, idf, stopwords), earlier)
+    earlier = [(p, _evidence(p.items, idf, stopwords, boilerplate)) for p in posted if p.items]
+    return _continued(_evidence(items, idf, stopwords, boilerplate), earlier)
 
 
 def _continued(
@@ -296,15 +304,17 @@ def make_edition(
         )
     by_id = {item.id: item for item in items}
     earlier_items = [item for p in posted for item in p.items]
-    both = document_frequencies([*items, *earlier_items], lang.stopwords)
+    pool = [*items, *earlier_items]
+    both = document_frequencies(pool, lang.stopwords)
+    common = boilerplate_sentences(pool, lang.stopwords)
     batch = document_frequencies(items, lang.stopwords)
-    evidence = [(p, _evidence(p.items, both, lang.stopwords)) for p in posted if p.items]
+    evidence = [(p, _evidence(p.items, both, lang.stopwords, common)) for p in posted if p.items]
     kept: list[Story] = []
     for story in stories:
         if len(kept) == settings.stories:
             break
         own = [by_id[i] for i in story.items]
-        earlier = _continued(_evidence(own, both, lang.stopwords), evidence)
+        earlier = _continued(_evidence(own, both, lang.stopwords, common), evidence)
         if earlier:
             updated = update_story(story, own, earlier, settings=settings, lang=lang, idf=batch)
             if updated is None:

@@ -53,6 +53,14 @@ PASSAU_FOOTBALL = (
     "Passau feiert Aufstieg\n\nDer 1. FC Passau ist nach einem 2:0 gegen Bayreuth in die "
     "Regionalliga aufgestiegen. Tausende Fans feierten die Mannschaft in der Innenstadt."
 )
+DERBY = (
+    "Bayern gewinnt in Dortmund\n\nDer FC Bayern hat das Spitzenspiel in Dortmund mit 3:1 "
+    "gewonnen. Kane traf zweimal, die Gastgeber blieben im Sturm harmlos."
+)
+WEATHER = (
+    "Hitzewelle erreicht Spanien\n\nIn Sevilla wurden am Dienstag 44 Grad gemessen. Die "
+    "Behörden riefen die höchste Warnstufe aus und schlossen Schulen am Nachmittag."
+)
 
 
 def items_of(article_id: str, text: str) -> list[Item]:
@@ -229,3 +237,19 @@ def test_an_update_never_repeats_a_sentence_of_the_story_it_continues(first, sec
         (earlier,) = [p for p in posted if p.number == story.continues.number]
         shown = {_flat(s.text) for s in earlier.story.sentences}
         assert shown.isdisjoint(_flat(s.text) for s in story.sentences)
+
+
+FOOTER = (
+    "Die Redaktion behält sich vor, Postings zu entfernen, die gegen die Forenregeln "
+    "verstoßen oder beleidigende Inhalte enthalten."
+)
+
+
+def test_a_footer_many_articles_print_is_no_evidence_of_the_same_event():
+    posted = posted_edition(1, ("flut", f"{FLOOD} {FOOTER}"))
+    texts = [BUDGET, PASSAU_FOOTBALL, DERBY, WEATHER]
+
+    digest = edition(posted, *((f"x{n}", f"{text} {FOOTER}") for n, text in enumerate(texts)))
+
+    assert digest.stories
+    assert [story.continues for story in digest.stories] == [None] * len(digest.stories)
