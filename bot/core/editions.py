@@ -130,8 +130,8 @@ def _vector(items: Sequence[Item], idf: Mapping[str, float], stopwords: frozense
         counts.update(stem for s in item.sentences for stem in content_stems(s.text, stopwords))
         for stem in content_stems(item.source.title, stopwords):
             counts[stem] += TITLE_WEIGHT
-    rarest = max(idf.values(), default=1.0)  # a stem only in titles is as rare as it gets
-    vector = {t: (1.0 + math.log(c)) * idf.get(t, rarest) for t, c in sorted(counts.items())}
+    # A stem only in titles has no IDF: weight 1, as bot.core.digest weighs unknown stems.
+    vector = {t: (1.0 + math.log(c)) * idf.get(t, 1.0) for t, c in sorted(counts.items())}
     norm = math.sqrt(math.fsum(w * w for w in vector.values())) or 1.0
     return {term: weight / norm for term, weight in vector.items()}
 
@@ -307,7 +307,7 @@ def make_edition(
     pool = [*items, *earlier_items]
     both = document_frequencies(pool, lang.stopwords)
     common = boilerplate_sentences(pool, lang.stopwords)
-    batch = document_frequencies(items, lang.stopwords)
+    batch: dict[str, float] = {}  # the IDF the stories were chosen with, once an update needs it
     evidence = [(p, _evidence(p.items, both, lang.stopwords, common)) for p in posted if p.items]
     kept: list[Story] = []
     for story in stories:
@@ -316,6 +316,7 @@ def make_edition(
         own = [by_id[i] for i in story.items]
         earlier = _continued(_evidence(own, both, lang.stopwords, common), evidence)
         if earlier:
+            batch = batch or document_frequencies(items, lang.stopwords)
             updated = update_story(story, own, earlier, settings=settings, lang=lang, idf=batch)
             if updated is None:
                 continue
