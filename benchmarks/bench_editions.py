@@ -159,8 +159,9 @@ def run(corpora: Path) -> str:
         for digest_id in storage.recent_editions(since=START - timedelta(days=1)):
             stored = storage.digest(digest_id)
             if stored is not None:
-                for story in digest_from_dict(dict(stored.data)).stories:
-                    shown.update({s.id for s in story.sources})
+                stories = digest_from_dict(dict(stored.data)).stories
+                # Once per edition: a ticker's entries may stand in two of its stories.
+                shown.update({s.id for story in stories for s in story.sources})
         waiting_past = [a.id for a in storage.new_articles() if now - added[a.id] > carry]
         retired = storage.count_retired_articles()
         storage.close()

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bot.adapters.files import read_inputs
 from bot.adapters.posting import Publisher
@@ -173,3 +176,69 @@ def test_a_follow_up_is_posted_as_an_update_and_quelle_lists_the_earlier_sources
         "Neu zu „Russland und Ukraine tauschen erste 390 Gefangene aus“, früher berichtet von:\n"
         "  * dpa: Russland und Ukraine tauschen erste 390 Gefangene aus"
     ) in quelle
+
+
+TOPICS = (
+    (
+        "Bahn streikt",
+        "Die Gewerkschaft GDL hat für Donnerstag einen bundesweiten Streik im "
+        "Personenverkehr angekündigt. Betroffen sind rund 5.000 Verbindungen der Bahn.",
+    ),
+    (
+        "Hochwasser in Passau",
+        "Das Hochwasser der Donau hat in Passau einen Pegelstand von "
+        "zwölf Metern erreicht. Die Altstadt wurde evakuiert, rund 2.000 Menschen sind betroffen.",
+    ),
+    (
+        "Haushalt beschlossen",
+        "Der Bundestag hat den Haushalt für das kommende Jahr "
+        "beschlossen. Die Ausgaben steigen auf 480 Milliarden Euro, die Opposition kritisierte.",
+    ),
+    (
+        "Bayern gewinnt",
+        "Der FC Bayern hat das Spitzenspiel in Dortmund mit 3:1 gewonnen. "
+        "Kane traf zweimal, die Gastgeber blieben im Sturm harmlos und enttäuschten.",
+    ),
+    (
+        "Hitze in Spanien",
+        "In Sevilla wurden am Dienstag 44 Grad gemessen. Die Behörden "
+        "riefen die höchste Warnstufe aus und schlossen die Schulen am Nachmittag.",
+    ),
+)
+POOL = [Article(id=f"t{n}", title=t, text=x) for n, (t, x) in enumerate(TOPICS)]
+steps = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(range(len(POOL))), max_size=3, unique=True),
+        st.integers(min_value=0, max_value=30),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(plan=steps)
+def test_no_article_is_shown_twice_nor_competes_past_its_carry_time(tmp_path_factory, plan):
+    store = Storage(tmp_path_factory.mktemp("editions") / "k.sqlite3")
+    posting = publisher(store, stories=2, carry_hours=12)
+    now, added, chances = T0, {}, {}
+    try:
+        for picks, hours in plan:
+            now += timedelta(hours=hours)
+            store.add_articles([POOL[i] for i in picks], now=now)
+            added.update({POOL[i].id: now for i in picks if POOL[i].id not in added})
+            pool = store.edition_pool(now=now, carry_hours=12)
+            for article in pool.carried:
+                assert now - added[article.id] <= timedelta(hours=12)
+            chances.update({a.id: now for a in pool.fresh})
+            posting.post_digest(now=now)
+        # Per edition: a ticker's entries may stand in two stories of one edition.
+        shown = [
+            article_id
+            for digest_id in store.recent_editions(since=T0)
+            for article_id in set(shown_ids(store, digest_id))
+        ]
+        assert len(shown) == len(set(shown))
+        assert set(chances) == set(added)
+    finally:
+        store.close()
