@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bot.adapters.database import MIGRATIONS
 from bot.adapters.files import read_inputs
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
@@ -242,3 +244,24 @@ def test_no_article_is_shown_twice_nor_competes_past_its_carry_time(tmp_path_fac
         assert set(chances) == set(added)
     finally:
         store.close()
+
+
+def test_a_database_from_before_editions_migrates_and_its_articles_are_fresh(tmp_path):
+    path = tmp_path / "alt.sqlite3"
+    ours = next(n for n, sql in enumerate(MIGRATIONS) if "CREATE TABLE article_states" in sql)
+    old = sqlite3.connect(path)
+    for sql in MIGRATIONS[:ours]:
+        old.executescript(sql)
+    old.execute(
+        "INSERT INTO articles (id, title, text, added) VALUES ('alt', 'Alt', 'Text.', ?)",
+        (T0.isoformat(),),
+    )
+    old.execute(f"PRAGMA user_version = {ours}")
+    old.commit()
+    old.close()
+
+    store = Storage(path)
+    pool = store.edition_pool(now=T0 + timedelta(days=2), carry_hours=24)
+    store.close()
+
+    assert ([a.id for a in pool.fresh], pool.carried) == (["alt"], ())
