@@ -47,6 +47,9 @@ WINDOW_MARGIN = 0.002
 # A request that timed out may have reached Telegram: it is sent again at most this many
 # times, so a message exists at most twice (see the README, "Reliability").
 TIMEOUT_RESENDS = 1
+# A reply waits out at most this many 429s in a row before the error handler takes over
+# (Telegram has never asked for more than two waits in a row here); posts wait without limit.
+REPLY_429_WAITS = 5
 # Requests that post something: paced per chat. Everything else (getChatMember,
 # answerCallbackQuery, setMyCommands) only counts against the overall window.
 _POSTING = ("send", "copyMessage", "forwardMessage")
@@ -153,11 +156,14 @@ class Pacing(BaseRateLimiter[Ticket]):
         windows = (self._global, *self._chat_windows(str(chat))) if chat else (self._global,)
         if rate_limit_args is not None:  # the outbox: it handles and records errors
             return await self._paced(windows, callback, args, kwargs, rate_limit_args)
-        failures = timeouts = 0
+        failures = timeouts = waits = 0
         while True:
             try:
                 return await self._paced(windows, callback, args, kwargs, Ticket())
             except RetryAfter as err:
+                waits += 1
+                if waits > REPLY_429_WAITS:
+                    raise
                 wait = retry_seconds(err.retry_after)
                 logger.info("429 from Telegram on %s: waiting %.1f s", endpoint, wait)
                 await asyncio.sleep(wait)
