@@ -3,7 +3,8 @@
 Telegram sends ``my_chat_member`` whenever the bot's standing in a chat changes. A chat it
 can no longer post to (removed, banned, demoted in a channel) is switched off at once, under
 the name the outbox knows it by (``@name`` or the id, as configured or subscribed), and the
-admins get one notice; its messages wait. When the bot may post there again the chat is
+admins get one notice (not for a reader who blocked it); its messages wait. When the bot
+may post there again the chat is
 switched on and its waiting messages go out in their order. The global error handler is one
 of the two places allowed a broad view of exceptions (STYLE.md, rule 26).
 """
@@ -14,7 +15,7 @@ import html
 import logging
 
 from telegram import Chat, ChatMember, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
@@ -62,6 +63,8 @@ async def my_chat_member(update: Update, context: Context) -> None:
     if not disabled:
         return
     logger.warning("Chat %s switched off: %s", disabled[0], reason)
+    if chat.type == Chat.PRIVATE:
+        return  # a reader who blocked the bot: nothing for the admins to do
     notice = messages.CHAT_DISABLED_NOTICE.format(
         chat=html.escape(disabled[0]), reason=html.escape(reason)
     )
@@ -81,14 +84,17 @@ def _where(update: Update) -> str:
 async def error_handler(update: object, context: Context) -> None:
     """Log the error with its traceback, tell the admins briefly, and the user a short sorry.
 
-    Errors of jobs (no update) reach the admins once per kind and hour (``Alerts``); errors
-    of an update every time, since a person is waiting for an answer.
+    Errors of jobs reach the admins once per kind and hour (``Alerts``); so do errors of
+    fetching updates, except the network blips PTB retries by itself; errors of an update
+    every time, since a person is waiting for an answer.
     """
     logger.error("Error while handling an update", exc_info=context.error)
     s = services(context)
     if not isinstance(update, Update):
-        where = context.job.name if context.job is not None and context.job.name else "Job"
-        await s.alerts.report(context.error, where=where)
+        if context.job is not None:
+            await s.alerts.report(context.error, where=context.job.name or "Job")
+        elif not isinstance(context.error, NetworkError):  # e.g. Conflict: a second bot polls
+            await s.alerts.report(context.error, where="getUpdates")
         return
     notice = messages.ERROR_NOTICE.format(
         where=html.escape(_where(update)), error=html.escape(describe(context.error))
