@@ -4,9 +4,9 @@ Telegram sends ``my_chat_member`` whenever the bot's standing in a chat changes.
 can no longer post to (removed, banned, demoted in a channel) is switched off at once, under
 the name the outbox knows it by (``@name`` or the id, as configured or subscribed), and the
 admins get one notice (not for a reader who blocked it); its messages wait. When the bot
-may post there again the chat is
-switched on and its waiting messages go out in their order. The global error handler is one
-of the two places allowed a broad view of exceptions (STYLE.md, rule 26).
+may post there again the chat is switched on and its waiting messages go out in their order.
+The global error handler is one of the two places allowed a broad view of exceptions
+(STYLE.md, rule 26).
 """
 
 from __future__ import annotations
