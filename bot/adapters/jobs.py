@@ -67,3 +67,4 @@ async def heartbeat_job(context: Context) -> None:
     """Write the heartbeat ``kurzlage health`` checks: the bot runs and its loop is free."""
     s = services(context)
     s.storage.set_meta(HEARTBEAT_KEY, now(s).isoformat())
+    s.alerts.resolved("heartbeat")

@@ -50,6 +50,8 @@ TIMEOUT_RESENDS = 1
 # A reply waits out at most this many 429s in a row before the error handler takes over
 # (Telegram has never asked for more than two waits in a row here); posts wait without limit.
 REPLY_429_WAITS = 5
+# Chats whose windows are kept before idle ones are dropped (a window is a few hundred bytes).
+_CHATS_KEPT = 10_000
 # Requests that post something: paced per chat. Everything else (getChatMember,
 # answerCallbackQuery, setMyCommands) only counts against the overall window.
 _POSTING = ("send", "copyMessage", "forwardMessage")
@@ -213,8 +215,10 @@ class Pacing(BaseRateLimiter[Ticket]):
 
     def _chat_windows(self, chat: str) -> tuple[_Window, ...]:
         if chat not in self._chats:
+            if len(self._chats) >= _CHATS_KEPT:
+                self._forget_idle_chats()
             # Private chats have positive ids; groups and channels negative ids or @names.
-            private = chat.lstrip("-").isdigit() and not chat.startswith("-")
+            private = chat.isdigit()
             per_second = _Window(
                 self._settings.private_messages_per_second, self._scale + self._margin
             )
@@ -223,3 +227,10 @@ class Pacing(BaseRateLimiter[Ticket]):
             )
             self._chats[chat] = (per_second,) if private else (per_second, per_minute)
         return self._chats[chat]
+
+    def _forget_idle_chats(self) -> None:
+        """Drop the windows of chats with nothing in them (memory stays bounded)."""
+        now = self._clock()
+        for chat, windows in list(self._chats.items()):
+            if all(w.wait(now) == 0.0 and not w.ends and not w.open for w in windows):
+                del self._chats[chat]
