@@ -3,7 +3,6 @@
 import itertools
 import sqlite3
 
-from bot.adapters import messages
 from bot.adapters.render import Renderer
 from bot.adapters.services import services
 from tests.e2e.conftest import (
@@ -33,7 +32,7 @@ BUTTON_REPEAT = (
 
 def posted_reply(app, chats):
     stories = len(stored_digest(app).stories)
-    return messages.POSTED.format(digest=1, stories=stories, chats=chats)
+    return f"Ausgabe 1 mit {stories} Meldungen geht an {chats} Chats."
 
 
 # -- item 6: edits ------------------------------------------------------------------------
@@ -65,8 +64,9 @@ async def test_a_channel_the_bot_was_removed_from_is_switched_off_with_one_notic
         (status,) = await command(fake, ADMIN, ADMIN, "/status")
 
         notice = replies(fake, ADMIN)[0]
-        assert notice == messages.CHAT_DISABLED_NOTICE.format(
-            chat="@kanal_eins", reason="bot left"
+        assert notice == (
+            "⚠️ Ich kann nicht mehr in @kanal_eins posten (bot left). Der Chat ist abgeschaltet, "
+            "seine Nachrichten warten; sobald ich dort wieder Admin bin, hole ich sie nach."
         )
         assert answer == posted_reply(app, chats=1)  # channel two only
         assert [c.chat for c in services(app).storage.disabled_chats()] == ["@kanal_eins"]
@@ -85,7 +85,8 @@ async def test_a_channel_demoted_to_member_is_switched_off_and_back_on(fake, set
         await fake.wait_for(lambda: fake.sent_to(CHANNEL_TWO))
 
         assert replies(fake, ADMIN) == [
-            messages.CHAT_DISABLED_NOTICE.format(chat=str(CHANNEL_TWO), reason="bot member")
+            "⚠️ Ich kann nicht mehr in -1002 posten (bot member). Der Chat ist abgeschaltet, "
+            "seine Nachrichten warten; sobald ich dort wieder Admin bin, hole ich sie nach."
         ]
         assert replies(fake, CHANNEL_TWO) == replies(fake, CHANNEL_ONE)
         assert fake.count("sendMessage", status=403) == 0
@@ -105,7 +106,7 @@ async def test_a_failed_confirmation_is_retried_and_no_false_error_is_sent(fake,
         await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 2)
 
         assert answer == [posted_reply(app, chats=2)]
-        assert pushed == [messages.PUSH_POSTED.format(chats=2)]
+        assert pushed == ["Die Mitteilung geht an 2 Kanäle."]
         assert replies(fake, ADMIN) == [*answer, *pushed]  # no "⚠️ Fehler im Bot"
         assert fake.count("sendMessage", status=502) == 1
 
@@ -113,7 +114,9 @@ async def test_a_failed_confirmation_is_retried_and_no_false_error_is_sent(fake,
 async def test_a_reply_retries_a_transient_error_in_a_group(fake, settings):
     async with running(settings):
         fake.fail(2)
-        assert await command(fake, GROUP, READER, "/quelle 9") == [messages.NO_DIGEST]
+        assert await command(fake, GROUP, READER, "/quelle 9") == [
+            "Es gibt noch keine Ausgabe. Die nächste kommt zur nächsten geplanten Zeit."
+        ]
         assert fake.sent_to(ADMIN) == []
 
 
@@ -225,7 +228,6 @@ async def test_the_error_handler_reaches_the_admins_when_the_outbox_is_broken(fa
         await fake.wait_for(lambda: fake.sent_to(ADMIN))
 
         assert replies(fake, ADMIN) == [
-            messages.ERROR_NOTICE.format(
-                where="/status", error="OperationalError: no such table: outbox"
-            )
+            "⚠️ Fehler im Bot bei /status: OperationalError: no such table: outbox. "
+            "Einzelheiten stehen im Log."
         ]
