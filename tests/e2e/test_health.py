@@ -128,3 +128,22 @@ def test_a_bad_log_format_stops_with_one_line(tmp_path):
 
     assert done.returncode == 2
     assert done.stderr == 'kurzlage: config: log.format must be "text" or "json", not \'xml\'\n'
+
+
+def test_health_on_a_file_that_is_no_database_says_so(config, tmp_path):
+    (tmp_path / "k.sqlite3").write_bytes(b"not a database, just bytes " * 40)
+
+    done = health(config)
+
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"kurzlage health: cannot read the database {tmp_path / 'k.sqlite3'}: "
+        "file is not a database\n"
+    )
+
+
+def test_the_docker_image_checks_its_health_with_kurzlage_health():
+    lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    (start,) = [i for i, line in enumerate(lines) if line.startswith("HEALTHCHECK ")]
+
+    assert lines[start + 1].strip() == 'CMD ["kurzlage", "health"]'
