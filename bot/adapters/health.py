@@ -7,7 +7,8 @@ a second process such as Docker's HEALTHCHECK while the bot runs:
 * the outbox is moving: no message due for an enabled chat has waited longer than
   :data:`OUTBOX_STUCK_SECONDS`;
 * no kind of failure (``bot.adapters.alerts``) has lasted longer than
-  :data:`FAILING_SECONDS` without the job succeeding once.
+  :data:`FAILING_SECONDS` without the job succeeding once, and no feed (``feed_state``, where
+  the database has feeds) has failed for that long since its last good poll.
 """
 
 from __future__ import annotations
@@ -78,4 +79,12 @@ def _check(db: sqlite3.Connection, settings: BotSettings, *, now: datetime) -> H
         lasted = (now - datetime.fromisoformat(since)).total_seconds()
         if lasted > FAILING_SECONDS:
             return Health(False, f"{kind} failing for {int(lasted // 60)} min: {detail}")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feed_state'").fetchone():
+        for url, since, error in db.execute(
+            "SELECT url, COALESCE(last_success, since), COALESCE(last_error, '?')"
+            " FROM feed_state WHERE failures > 0"
+        ):
+            lasted = (now - datetime.fromisoformat(since)).total_seconds()
+            if lasted > FAILING_SECONDS:
+                return Health(False, f"feed {url} failing for {int(lasted // 60)} min: {error}")
     return Health(True, "ok: heartbeat fresh, outbox moving, no lasting failure")

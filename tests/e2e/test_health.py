@@ -3,6 +3,7 @@
 import asyncio
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,28 @@ def blip(store, now):
     store.enqueue_notice("1001", kind="private", text="x", now=now - timedelta(minutes=1))
 
 
+def feed_down(store, now):
+    beat(store, now, ago=5)
+    db = sqlite3.connect(store.path, isolation_level=None)
+    # The feeds' table (bot.adapters.feed_rows) where it exists; the columns health reads.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS feed_state (url TEXT PRIMARY KEY, since TEXT NOT NULL,"
+        " last_success TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        "INSERT INTO feed_state (url, since, last_success, last_error, failures)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            "https://example.org/feed.xml",
+            (now - timedelta(days=3)).isoformat(),
+            (now - timedelta(seconds=3630)).isoformat(),
+            "HTTP 503",
+            7,
+        ),
+    )
+    db.close()
+
+
 @pytest.mark.parametrize(
     ("prepare", "code", "line"),
     [
@@ -80,9 +103,10 @@ def blip(store, now):
             1,
             "ingest:OSError failing for 45 min: OSError: [Errno 28] No space left on device",
         ),
+        (feed_down, 1, "feed https://example.org/feed.xml failing for 60 min: HTTP 503"),
         (blip, 0, "ok: heartbeat fresh, outbox moving, no lasting failure"),
     ],
-    ids=["no-heartbeat", "stale-heartbeat", "outbox-stuck", "failing", "healthy"],
+    ids=["no-heartbeat", "stale-heartbeat", "outbox-stuck", "failing", "feed-down", "healthy"],
 )
 def test_health_checks_heartbeat_outbox_and_failures(config, tmp_path, prepare, code, line):
     store = Storage(tmp_path / "k.sqlite3")
