@@ -38,7 +38,7 @@ from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.services import SERVICES_KEY, Services, services
+from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.settings import Settings, bot_token, require_bot_settings
@@ -69,7 +69,11 @@ def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) 
 
 
 def build_application(
-    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT
+    settings: Settings,
+    *,
+    token: str,
+    fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
+    clock: Clock = system_clock,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -77,6 +81,7 @@ def build_application(
         settings: All settings.
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        clock: The bot's one clock (aware datetimes); tests pass a fixed one.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -90,7 +95,11 @@ def build_application(
         .base_url(settings.bot.api_base_url)
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout))
+        # Updates are handled concurrently: a slow command (a digest build, a page fetch)
+        # never holds up another reader's /hilfe. Handlers touch storage only between
+        # awaits, on the event loop's thread, so no two of them interleave inside a write.
+        .concurrent_updates(True)
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, clock=clock))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -128,13 +137,15 @@ def build_application(
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
+def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
         client = build_client(timeout=fetch_timeout)
-        renderer = Renderer()
+        renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
+        # The outbox still reads its own clocks (datetime.now(UTC), time.time()): its
+        # constructor takes no ``now`` yet. Once it does (delivery's change), pass ``clock``.
         outbox = Outbox(
             storage,
             app.bot,
@@ -145,7 +156,7 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
         )
-        app.bot_data[SERVICES_KEY] = Services(
+        shared = Services(
             settings=settings,
             storage=storage,
             renderer=renderer,
@@ -154,9 +165,11 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
             fetcher=Fetcher(client),
             client=client,
             lang=lang,
+            clock=clock,
         )
+        app.bot_data[SERVICES_KEY] = shared
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
-        now = datetime.now(ZoneInfo(settings.digest.timezone))
+        now = shared.now()
         last = storage.meta("last_run")
         if not last:
             storage.set_meta("last_run", now.isoformat())  # first start: nothing was missed

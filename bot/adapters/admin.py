@@ -14,7 +14,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
-from bot.adapters.jobs import ingest_inbox, now
+from bot.adapters.jobs import ingest_inbox
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
 from bot.errors import FetchError
@@ -40,7 +40,7 @@ async def jetzt(update: Update, context: Context) -> None:
     if await _refused(update, s):
         return
     ingest_inbox(s)
-    posted = s.publisher.post_digest(now=now(s))
+    posted = s.publisher.post_digest(now=s.now())
     if posted is None:
         await reply(update, [messages.NOTHING_NEW])
         return
@@ -62,7 +62,7 @@ async def vorschau(update: Update, context: Context) -> None:
     if user is None or chat is None or await _refused(update, s):
         return
     ingest_inbox(s)
-    digest = s.publisher.build(now=now(s))
+    digest = s.publisher.build(now=s.now())
     if not digest.stories:
         await reply(update, [messages.NOTHING_NEW])
         return
@@ -101,10 +101,10 @@ async def push(update: Update, context: Context) -> None:
         if earlier is not None:  # each article reaches each chat at most once
             await reply(update, [messages.PUSH_ALREADY_POSTED.format(digest=earlier)])
             return
-        posted = s.publisher.post_article(article, now=now(s))
+        posted = s.publisher.post_article(article, now=s.now())
         failure = messages.PUSH_NO_TEXT
     else:
-        posted = s.publisher.post_text(text, author=user.full_name, now=now(s))
+        posted = s.publisher.post_text(text, author=user.full_name, now=s.now())
         failure = messages.PUSH_TOO_LONG
     if posted is None:
         await reply(update, [failure])

@@ -15,7 +15,6 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
-from bot.adapters.jobs import now
 from bot.adapters.services import services
 
 logger = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ async def my_chat_member(update: Update, context: Context) -> None:
             await s.outbox.drain()
     elif status in _GONE:
         for key in keys:
-            s.storage.disable_chat(key, reason=f"bot {status}", now=now(s))
+            s.storage.disable_chat(key, reason=f"bot {status}", now=s.now())
 
 
 def _where(update: Update) -> str:
@@ -80,7 +79,7 @@ async def error_handler(update: object, context: Context) -> None:
     )
     with s.storage.transaction():
         for admin in s.settings.bot.admins:
-            s.storage.enqueue_notice(str(admin), kind="private", text=notice, now=now(s))
+            s.storage.enqueue_notice(str(admin), kind="private", text=notice, now=s.now())
     message = update.effective_message
     # An admin's private chat gets the notice; any other chat a short sorry.
     if message is not None and message.chat.id not in s.settings.bot.admins:

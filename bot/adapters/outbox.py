@@ -42,8 +42,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.adapters import messages
+from bot.adapters.options import BotSettings
 from bot.adapters.storage import OutboxMessage, Storage
-from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from telegram.constants import MessageLimit
 
 from bot.adapters import messages
 from bot.adapters.files import read_inputs
+from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
 from bot.adapters.serialize import digest_to_dict
 from bot.adapters.storage import Storage
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 

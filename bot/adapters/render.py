@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -63,18 +64,34 @@ def _message_limit() -> int:
     return int(MessageLimit.MAX_TEXT_LENGTH)
 
 
-def _datum(value: datetime | None) -> str:
-    return value.strftime("%d.%m.%Y, %H:%M") if value else ""
+#: How dates appear in replies and pages (the templates' ``datum`` filter).
+DATE_FORMAT = "%d.%m.%Y, %H:%M"
+
+
+def _datum_in(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    """Return the ``datum`` filter: an aware time shown in ``zone`` (the digest's zone)."""
+
+    def datum(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        shown = value.astimezone(zone) if value.tzinfo is not None else value
+        return shown.strftime(DATE_FORMAT)
+
+    return datum
 
 
 class Renderer:
     """Render digests, sources and figures with the templates of one directory.
 
     Two Jinja environments share the directory: ``*.html`` templates are autoescaped
-    (Telegram HTML needs ``& < >`` escaped), ``*.txt`` templates are not.
+    (Telegram HTML needs ``& < >`` escaped), ``*.txt`` templates are not. Every time shown
+    (the ``datum`` filter) is converted to ``timezone`` first, whatever zone it was stored in.
     """
 
-    def __init__(self, templates_dir: Path = DEFAULT_TEMPLATES) -> None:
+    def __init__(
+        self, templates_dir: Path = DEFAULT_TEMPLATES, *, timezone: str = "Europe/Berlin"
+    ) -> None:
+        datum = _datum_in(ZoneInfo(timezone))
         self._envs: dict[Format, Environment] = {}
         for fmt, escape in (("html", True), ("text", False)):
             env = Environment(
@@ -85,7 +102,7 @@ class Renderer:
                 lstrip_blocks=True,
                 keep_trailing_newline=False,
             )
-            env.filters["datum"] = _datum
+            env.filters["datum"] = datum
             self._envs[fmt] = env  # type: ignore[index]
 
     def render(self, name: str, /, **context: Any) -> str:

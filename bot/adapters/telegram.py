@@ -19,7 +19,6 @@ from telegram.error import RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
-from bot.adapters.jobs import now
 from bot.adapters.outbox import retry_seconds
 from bot.adapters.render import telegram_length
 from bot.adapters.serialize import digest_from_dict
@@ -217,7 +216,7 @@ async def abo(update: Update, context: Context) -> None:
         return
     kind = "private" if chat.type == Chat.PRIVATE else "group"
     title = chat.title or chat.full_name or str(chat.id)
-    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=now(s))
+    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=s.now())
     await reply(update, [messages.SUBSCRIBED if new else messages.ALREADY_SUBSCRIBED])
 
 
