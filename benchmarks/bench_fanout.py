@@ -53,7 +53,7 @@ async def _fan_out(pages: list[str], kind: str) -> dict[str, float]:
         chats = [-1_000_000_000_000 - n for n in range(CHATS)]
         for chat in chats:
             fake.add_chat(FakeChat(chat, "channel" if kind == "channel" else "supergroup"))
-        digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=now)
+        digest_id = storage.save_digest(Digest(stories=()), kind="digest", created=now)
         markup = button_rows(kind, digest_id=digest_id, story=0, bot_username="kurzlage_bot")
         with storage.transaction():
             for chat in chats:

@@ -88,6 +88,14 @@ MIGRATIONS: tuple[str, ...] = (
         path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
     );
     """,
+    # The digest lives in one serialised form (digests.data); these row copies were written
+    # on every save and never read.
+    """
+    DROP TABLE story_figures;
+    DROP TABLE story_sources;
+    DROP TABLE story_sentences;
+    DROP TABLE stories;
+    """,
 )
 
 

@@ -20,7 +20,6 @@ from bot.adapters import messages
 from bot.adapters.files import read_inputs
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
-from bot.adapters.serialize import digest_to_dict
 from bot.adapters.storage import Storage
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
@@ -184,9 +183,7 @@ class Publisher:
     ) -> Posted:
         pages = pages or self._renderer.digest_messages(digest)
         with self._storage.transaction():
-            digest_id = self._storage.save_digest(
-                digest, data=digest_to_dict(digest), kind=kind, created=now
-            )
+            digest_id = self._storage.save_digest(digest, kind=kind, created=now)
             for chat, chat_kind in targets:
                 queued = [
                     (

@@ -21,9 +21,7 @@ from telegram.ext import ContextTypes
 from bot.adapters import messages
 from bot.adapters.outbox import retry_seconds
 from bot.adapters.render import telegram_length
-from bot.adapters.serialize import digest_from_dict
 from bot.adapters.services import Services, services
-from bot.core.models import Digest
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +102,7 @@ def _facts(
     stored = s.storage.digest(digest_id)
     if stored is None:
         return [messages.GONE_DIGEST]
-    digest: Digest = digest_from_dict(dict(stored.data))
+    digest = stored.digest
     if story is not None and not 1 <= story <= len(digest.stories):
         count = len(digest.stories)
         return [messages.NO_SUCH_STORY.format(count=count, usage=_USAGE[kind])]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.serialize import digest_from_dict
 from bot.adapters.services import services
 from bot.app import build_application
 from bot.settings import BotSettings, Settings
@@ -93,4 +92,4 @@ async def command(fake, chat_id, user_id, text, *, reply_to=None, count=1):
 
 
 def stored_digest(app, digest_id=1):
-    return digest_from_dict(dict(services(app).storage.digest(digest_id).data))
+    return services(app).storage.digest(digest_id).digest
