@@ -54,7 +54,13 @@ async def _fan_out(pages: list[str], kind: str) -> dict[str, float]:
         for chat in chats:
             fake.add_chat(FakeChat(chat, "channel" if kind == "channel" else "supergroup"))
         digest_id = storage.save_digest(Digest(stories=()), kind="digest", created=now)
-        markup = button_rows(kind, digest_id=digest_id, story=0, bot_username="kurzlage_bot")
+        markup = button_rows(
+            kind,
+            digest_id=digest_id,
+            story=0,
+            bot_username="kurzlage_bot",
+            labels=("Quellen", "Zahlen"),
+        )
         with storage.transaction():
             for chat in chats:
                 messages = [(page, markup) for page in pages]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -32,7 +32,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs, messages
+from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
@@ -49,6 +49,15 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Operator messages on stderr (English, like the log and the command line's errors).
+NO_TOKEN = (
+    "kurzlage run: KURZLAGE_TOKEN is not set - create a bot with /newbot at @BotFather in"
+    " Telegram and set its token as KURZLAGE_TOKEN (example: config/example.env)."
+)
+NO_WEBHOOK_SUPPORT = (
+    "kurzlage run: bot.webhook_url is set but python-telegram-bot[webhooks] is missing -"
+    " install it, or leave webhook_url empty for long polling."
+)
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -152,6 +161,7 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock
             pacing=Pacing.from_settings(settings.bot),
             admins=settings.bot.admins,
             link_previews=settings.bot.link_previews,
+            renderer=renderer,
         )
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
@@ -168,7 +178,7 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock
             clock=clock,
         )
         app.bot_data[SERVICES_KEY] = shared
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
+        await handlers.register_commands(app.bot, renderer.commands(), admins=settings.bot.admins)
         now = shared.now()
         last = storage.meta("last_run")
         if not last:
@@ -212,11 +222,11 @@ def run(settings: Settings) -> int:
     quiet_token_loggers()
     token = bot_token()
     if not token:
-        sys.stderr.write(messages.NO_TOKEN + "\n")
+        sys.stderr.write(NO_TOKEN + "\n")
         return 2
     require_bot_settings(settings)
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
-        sys.stderr.write(messages.NO_WEBHOOK_SUPPORT + "\n")
+        sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).

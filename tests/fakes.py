@@ -52,6 +52,10 @@ GLOBAL_LIMIT = (30, 1.0)
 GROUP_LIMIT = (20, 60.0)
 PRIVATE_LIMIT = (1, 1.0)
 MAX_TEXT_LENGTH = 4096
+# BotCommandScope types that name no chat (core.telegram.org/bots/api#botcommandscope).
+SCOPES_WITHOUT_CHAT = {
+    "default", "all_private_chats", "all_group_chats", "all_chat_administrators",
+}  # fmt: skip
 # What an administrator may do (ChatMemberAdministrator's required fields).
 _ADMIN_RIGHTS = [
     "can_manage_chat",
@@ -148,7 +152,9 @@ class FakeTelegram:
         self.chats: dict[int, FakeChat] = {}
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the default scope's menu
+        #: Command menus by scope: "default", "all_private_chats", "chat:<id>", …
+        self.menus: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
         self._garbled: dict[str, int] = {}
@@ -415,15 +421,36 @@ class FakeTelegram:
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise _ApiError(400, "Bad Request: too many commands specified")
         for command in commands:
             name, description = command.get("command", ""), command.get("description", "")
             if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(description) <= 256:
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = self._scope(params.get("scope"))
         with self._lock:
-            self.commands = commands
+            self.menus[scope] = commands
+            if scope == "default":
+                self.commands = commands
         return True
+
+    def _scope(self, scope: Any) -> str:
+        """Return the key of a BotCommandScope (``default``, ``chat:<id>`` …), or raise 400."""
+        if scope is None:
+            return "default"
+        kind = scope.get("type") if isinstance(scope, dict) else None
+        if kind in SCOPES_WITHOUT_CHAT:
+            return str(kind)
+        if kind in ("chat", "chat_administrators", "chat_member"):
+            chat = self._chat(scope.get("chat_id"))
+            if kind == "chat_member":
+                if chat.type == "private" or "user_id" not in scope:
+                    raise _ApiError(400, "Bad Request: invalid scope for this chat")
+                return f"chat_member:{chat.id}:{int(scope['user_id'])}"
+            return f"{kind}:{chat.id}"
+        raise _ApiError(400, "Bad Request: unsupported bot command scope type")
 
     def _api_getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset") or 0)

@@ -16,7 +16,6 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.adapters import messages
 from bot.adapters.files import read_inputs
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
@@ -40,20 +39,22 @@ class Posted:
     chats: int
 
 
-def button_rows(kind: str, *, digest_id: int, story: int, bot_username: str) -> Mapping[str, Any]:
+def button_rows(
+    kind: str, *, digest_id: int, story: int, bot_username: str, labels: tuple[str, str]
+) -> Mapping[str, Any]:
     """Return the ``Quellen``/``Zahlen`` keyboard of a post as a Bot API dict.
 
     Channels get deep links into a private chat (their readers cannot send commands there);
     groups and private chats get callback buttons answered in place. ``story`` 0 means the
-    whole digest.
+    whole digest; ``labels`` are the two buttons' words (sources, figures).
     """
-    labels = (("q", messages.BUTTON_SOURCES), ("z", messages.BUTTON_FIGURES))
+    keyed = tuple(zip(("q", "z"), labels, strict=True))
     if kind == "channel":
         base = f"https://t.me/{bot_username}?start="
-        row = [{"text": label, "url": f"{base}{key}_{digest_id}_{story}"} for key, label in labels]
+        row = [{"text": label, "url": f"{base}{key}_{digest_id}_{story}"} for key, label in keyed]
     else:
         row = [
-            {"text": label, "callback_data": f"{key}:{digest_id}:{story}"} for key, label in labels
+            {"text": label, "callback_data": f"{key}:{digest_id}:{story}"} for key, label in keyed
         ]
     return {"inline_keyboard": [row]}
 
@@ -150,11 +151,10 @@ class Publisher:
         answers for it like for any digest.
         """
         article_id = f"push-{now.strftime('%Y%m%d%H%M%S')}"
-        source = Source(
-            id=article_id, title=messages.PUSH_SOURCE_TITLE, outlet=author, published=now
-        )
+        title = self._renderer.reply("push_source_title")
+        source = Source(id=article_id, title=title, outlet=author, published=now)
         story = Story(
-            title=messages.PUSH_SOURCE_TITLE,
+            title=title,
             sentences=(StorySentence(text=text, source=article_id),),
             sources=(source,),
             items=(article_id,),
@@ -182,6 +182,7 @@ class Publisher:
         pages: Sequence[RenderedMessage] | None = None,
     ) -> Posted:
         pages = pages or self._renderer.digest_messages(digest)
+        labels = (self._renderer.reply("button_sources"), self._renderer.reply("button_figures"))
         with self._storage.transaction():
             digest_id = self._storage.save_digest(digest, kind=kind, created=now)
             for chat, chat_kind in targets:
@@ -193,6 +194,7 @@ class Publisher:
                             digest_id=digest_id,
                             story=page.stories[0] if len(page.stories) == 1 else 0,
                             bot_username=self._username,
+                            labels=labels,
                         ),
                     )
                     for page in pages

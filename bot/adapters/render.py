@@ -48,6 +48,20 @@ def telegram_length(text: str, *, fmt: Format = "html") -> int:
     return len(visible.encode("utf-16-le")) // 2
 
 
+#: The template of the short replies (one macro each) and the one list of commands.
+REPLIES = "replies.html"
+COMMANDS = "commands.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A bot command: as typed, its description in Telegram's menu, and whether admin-only."""
+
+    command: str
+    description: str
+    admin: bool
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     """One message ready to send, and the 1-based numbers of the stories it shows."""
@@ -109,6 +123,27 @@ class Renderer:
         """Render one template by file name (``hilfe.html``, ``status.txt``)."""
         fmt: Format = "text" if name.endswith(".txt") else "html"
         return self._envs[fmt].get_template(name).render(**context).strip()
+
+    def reply(self, name: str, /, **arguments: Any) -> str:
+        """Render one short reply: the macro ``name`` of ``replies.html`` (Telegram HTML).
+
+        Arguments are escaped by the template; pass raw text.
+
+        Raises:
+            KeyError: There is no such macro (a wiring bug).
+        """
+        macro = getattr(self._envs["html"].get_template(REPLIES).module, name, None)
+        if not callable(macro):
+            raise KeyError(f"{REPLIES} has no macro {name!r}")
+        return str(macro(**arguments)).strip()
+
+    def commands(self) -> tuple[Command, ...]:
+        """Return the bot's commands as ``commands.html`` lists them (menu and /hilfe)."""
+        listed = self._envs["html"].get_template(COMMANDS).module.commands  # type: ignore[attr-defined]
+        return tuple(
+            Command(command=c["command"], description=c["menu"], admin=bool(c["admin"]))
+            for c in listed
+        )
 
     def _name(self, base: str, fmt: Format) -> str:
         return f"{base}.{'html' if fmt == 'html' else 'txt'}"

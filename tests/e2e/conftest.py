@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ ADMIN = 1001  # operator of the bot (bot.admins)
 READER = 2002  # anyone
 GROUP_ADMIN = 3003  # admin of the group, not of the bot
 CHANNEL_ONE, CHANNEL_TWO, GROUP = -1001, -1002, -300
+#: The bot's clock in these tests: 1 July 2026, 05:00 UTC, which is 07:00 in Berlin (CEST).
+NOW = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
 
 
 @pytest.fixture
@@ -59,6 +66,7 @@ def with_bot(settings: Settings, **changes) -> Settings:
 @asynccontextmanager
 async def running(settings: Settings, **options):
     """Start the application as ``run_polling`` does, without its signal handling."""
+    options.setdefault("clock", fixed_clock)
     app = build_application(settings, token=TOKEN, **options)
     await app.initialize()
     await app.post_init(app)
