@@ -39,7 +39,7 @@ async def jetzt(update: Update, context: Context) -> None:
     if await _refused(update, s):
         return
     ingest_inbox(s)
-    posted = s.publisher.post_digest(now=s.now())
+    posted = await s.publisher.post_digest(now=s.now())
     if posted is None:
         await reply(update, [s.renderer.reply("nothing_new")])
         return
@@ -61,7 +61,7 @@ async def vorschau(update: Update, context: Context) -> None:
     if user is None or chat is None or await _refused(update, s):
         return
     ingest_inbox(s)
-    digest = s.publisher.build(now=s.now())
+    digest = await s.publisher.build(now=s.now())
     if not digest.stories:
         await reply(update, [s.renderer.reply("nothing_new")])
         return
@@ -100,7 +100,7 @@ async def push(update: Update, context: Context) -> None:
         if earlier is not None:  # each article reaches each chat at most once
             await reply(update, [s.renderer.reply("push_already_posted", digest=earlier)])
             return
-        posted = s.publisher.post_article(article, now=s.now())
+        posted = await s.publisher.post_article(article, now=s.now())
         failure = s.renderer.reply("push_no_text")
     else:
         posted = s.publisher.post_text(text, author=user.full_name, now=s.now())

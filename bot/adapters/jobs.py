@@ -37,7 +37,7 @@ async def digest_job(context: Context) -> None:
     s = services(context)
     moment = s.now()
     ingest_inbox(s)
-    posted = s.publisher.post_digest(now=moment)
+    posted = await s.publisher.post_digest(now=moment)
     s.storage.set_meta("last_run", moment.isoformat())
     if posted is None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)
