@@ -1,5 +1,7 @@
 """The fake Bot API server must reject what Telegram rejects, or the e2e tests prove nothing."""
 
+from datetime import timedelta
+
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -102,7 +104,9 @@ async def test_rate_limits_answer_429_with_retry_after(fake, bot):
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(-300, "drei")
 
-    assert caught.value.retry_after.total_seconds() >= 1
+    retry_after = caught.value.retry_after
+    assert isinstance(retry_after, timedelta)
+    assert retry_after.total_seconds() >= 1
     assert len(fake.sent) == 2
 
 

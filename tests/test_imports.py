@@ -221,3 +221,27 @@ def test_importing_the_core_loads_only_allowlisted_modules(loaded_by_core: set[s
     }
     assert unexpected == set()
     assert "bot" in loaded_by_core  # the subprocess did import the core
+
+
+def _crossing(folder: str, *forbidden: str) -> list[str]:
+    """Return the imports of modules under ``folder`` that reach a ``forbidden`` package."""
+    return [
+        f"{path.relative_to(ROOT)}:{line} {target}"
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for line, target in _imports(path, _module_name(path))
+        if target.split(".")[0] in forbidden
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        ("tests", ("benchmarks",)),
+        ("benchmarks", ("tests",)),
+        ("testkit", ("tests", "benchmarks")),
+        ("bot", ("tests", "benchmarks", "testkit")),
+    ],
+    ids=["tests", "benchmarks", "testkit", "bot"],
+)
+def test_tests_and_benchmarks_share_only_testkit(folder: str, forbidden: tuple[str, ...]) -> None:
+    assert _crossing(folder, *forbidden) == []

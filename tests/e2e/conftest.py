@@ -68,6 +68,9 @@ async def running(settings: Settings, **options):
     """Start the application as ``run_polling`` does, without its signal handling."""
     options.setdefault("clock", fixed_clock)
     app = build_application(settings, token=TOKEN, **options)
+    assert app.updater is not None
+    assert app.post_init is not None
+    assert app.post_shutdown is not None
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -100,4 +103,6 @@ async def command(fake, chat_id, user_id, text, *, reply_to=None, count=1):
 
 
 def stored_digest(app, digest_id=1):
-    return services(app).storage.digest(digest_id).digest
+    stored = services(app).storage.digest(digest_id)
+    assert stored is not None
+    return stored.digest
