@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.adapters.files import read_inputs
+from bot.adapters.files import article_files, read_inputs
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
 from bot.adapters.storage import Storage
@@ -26,9 +26,6 @@ from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
 
 logger = logging.getLogger(__name__)
-
-#: File kinds the inbox picks up (the same as ``kurzlage digest`` reads).
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl", ".html", ".htm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +89,7 @@ class Publisher:
         if not folder.is_dir():
             return 0
         changed = []
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
-                continue
+        for path in article_files(folder):
             stat = path.stat()
             if not self._storage.file_unchanged(
                 str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size
