@@ -1,8 +1,10 @@
 """Posting: new articles in, digests and pushes stored and queued in the outbox.
 
-The jobs and the admin commands share this: ingest the inbox, build a digest of what is
-new, store it, render it once and queue its messages for every target chat in one
-transaction, so a crash leaves either all of it queued or none. Sending is the outbox's job.
+The jobs and the admin commands share this: ingest the inbox, build the next edition (the
+articles added since the previous one plus those carried within ``digest.carry_hours``,
+stories that continue recent ones as updates: ``bot.core.editions``), store it with its
+bookkeeping, render it once and queue its messages for every target chat in one transaction,
+so a crash leaves either all of it queued or none. Sending is the outbox's job.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from telegram.constants import MessageLimit
 from bot.adapters.files import article_files, read_inputs
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
-from bot.adapters.storage import Storage
+from bot.adapters.storage import EditionPool, Storage
+from bot.core.editions import RECENT_HOURS, build_edition, posted_stories
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
@@ -107,16 +110,42 @@ class Publisher:
         logger.info("Ingested %d new articles from %s", added, folder)
         return added
 
+    async def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
+        """Return the next edition and the articles it considered (no edition: no stories).
+
+        Nothing is posted without a fresh article: carried ones alone would post again what
+        the previous edition left out. Storage is read here, on the event loop's thread; the
+        core builds the edition from those values in a worker thread (seconds for 1,000
+        articles), so the loop keeps answering.
+        """
+        options = self._settings.digest
+        pool = self._storage.edition_pool(now=now, carry_hours=options.carry_hours)
+        if not pool.fresh:
+            return Digest(stories=(), created=now), pool
+        editions = [
+            (digest_id, stored.digest)
+            for digest_id in self._storage.recent_editions(
+                since=now - timedelta(hours=RECENT_HOURS)
+            )
+            if (stored := self._storage.digest(digest_id)) is not None
+        ]
+        shown = [source.id for _, d in editions for story in d.stories for source in story.sources]
+        shown_articles = self._storage.articles(shown)
+
+        def compose() -> Digest:
+            posted = posted_stories(editions, shown_articles, settings=options, lang=self._lang)
+            return build_edition(
+                pool.articles, posted, settings=options, lang=self._lang, created=now
+            )
+
+        return await asyncio.to_thread(compose), pool
+
     async def build(self, *, now: datetime) -> Digest:
-        """Return the digest of the new articles, without storing it (``/vorschau``)."""
-        return await self._build(self._storage.new_articles(), now=now)
+        """Return the next edition without storing anything (``/vorschau``)."""
+        return (await self._edition(now))[0]
 
     async def _build(self, articles: Sequence[Article], *, now: datetime) -> Digest:
-        """Build a digest in a worker thread, off the event loop (seconds for 1,000 articles).
-
-        The articles were read before, on the event loop's thread: the core gets values
-        and the storage is never touched from the worker.
-        """
+        """Build a digest of ``articles`` (read before) in a worker thread, off the loop."""
         if not articles:
             return Digest(stories=(), created=now)
         return await asyncio.to_thread(
@@ -143,10 +172,19 @@ class Publisher:
             return await self._post_digest(now=now)
 
     async def _post_digest(self, *, now: datetime) -> Posted | None:
-        digest = await self.build(now=now)
+        digest, pool = await self._edition(now)
+        considered = [article.id for article in pool.fresh]
         if not digest.stories:
+            self._storage.record_edition(
+                None,
+                considered=considered,
+                now=now,
+                carry_hours=self._settings.digest.carry_hours,
+            )
             return None
-        return self._queue(digest, kind="digest", now=now, targets=self.targets())
+        return self._queue(
+            digest, kind="digest", now=now, targets=self.targets(), considered=considered
+        )
 
     async def post_article(self, article: Article, *, now: datetime) -> Posted | None:
         """Summarise one fetched article and queue it for the channels (``/push <url>``)."""
@@ -195,11 +233,20 @@ class Publisher:
         now: datetime,
         targets: Sequence[tuple[str, str]],
         pages: Sequence[RenderedMessage] | None = None,
+        considered: Sequence[str] | None = None,
     ) -> Posted:
+        """Store and queue a digest; ``considered``: it is an edition of these fresh articles."""
         pages = pages or self._renderer.digest_messages(digest)
         labels = (self._renderer.reply("button_sources"), self._renderer.reply("button_figures"))
         with self._storage.transaction():
             digest_id = self._storage.save_digest(digest, kind=kind, created=now)
+            if considered is not None:
+                self._storage.record_edition(
+                    digest_id,
+                    considered=considered,
+                    now=now,
+                    carry_hours=self._settings.digest.carry_hours,
+                )
             for chat, chat_kind in targets:
                 queued = [
                     (
