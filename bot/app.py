@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -36,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs, messages
+from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
@@ -44,7 +44,7 @@ from bot.adapters.outbox import Outbox
 from bot.adapters.pacing import Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.services import SERVICES_KEY, Services, services
+from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.settings import Settings, bot_token, require_bot_settings
@@ -61,6 +61,15 @@ WEBHOOK_SECRET_BYTES = 32
 # SHUTDOWN_DEADLINE seconds after the signal, before Docker's kill.
 SEND_GRACE = 3.0
 SHUTDOWN_DEADLINE = 7.5
+# Operator messages on stderr (English, like the log and the command line's errors).
+NO_TOKEN = (
+    "kurzlage run: KURZLAGE_TOKEN is not set - create a bot with /newbot at @BotFather in"
+    " Telegram and set its token as KURZLAGE_TOKEN (example: config/example.env)."
+)
+NO_WEBHOOK_SUPPORT = (
+    "kurzlage run: bot.webhook_url is set but python-telegram-bot[webhooks] is missing -"
+    " install it, or leave webhook_url empty for long polling."
+)
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -86,6 +95,7 @@ def build_application(
     token: str,
     fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
     stop_signals: bool = False,
+    clock: Clock = system_clock,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -94,6 +104,7 @@ def build_application(
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
         stop_signals: Handle SIGTERM and SIGINT with the bounded shutdown (``kurzlage run``).
+        clock: The bot's one clock (aware datetimes); tests pass a fixed one.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -109,7 +120,15 @@ def build_application(
         .defaults(defaults)
         .rate_limiter(Pacing(settings.bot))
         .read_timeout(settings.bot.send_timeout)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, stop_signals=stop_signals))
+        # Updates are handled concurrently: a slow command (a digest build, a page fetch)
+        # never holds up another reader's /hilfe. Handlers touch storage only between
+        # awaits, on the event loop's thread, so no two of them interleave inside a write.
+        .concurrent_updates(True)
+        .post_init(
+            _post_init(
+                settings, fetch_timeout=fetch_timeout, clock=clock, stop_signals=stop_signals
+            )
+        )
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -152,31 +171,33 @@ def build_application(
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, stop_signals: bool) -> Any:
+def _post_init(
+    settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock, stop_signals: bool
+) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
         client = build_client(timeout=fetch_timeout)
-        renderer = Renderer()
+        renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
         zone = ZoneInfo(settings.digest.timezone)
 
-        def clock() -> datetime:
-            return datetime.now(zone)
+        def now_here() -> datetime:
+            return clock().astimezone(zone)
 
-        outbox = Outbox(storage, app.bot, settings=settings.bot, renderer=renderer, now=clock)
+        outbox = Outbox(storage, app.bot, settings=settings.bot, renderer=renderer, now=now_here)
         alerts = Alerts(
             storage,
             app.bot,
             renderer,
             admins=settings.bot.admins,
             drain=outbox.drain,
-            now=clock,
+            now=now_here,
         )
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
         )
-        app.bot_data[SERVICES_KEY] = Services(
+        shared = Services(
             settings=settings,
             storage=storage,
             renderer=renderer,
@@ -186,11 +207,13 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, stop_signals
             client=client,
             lang=lang,
             alerts=alerts,
+            clock=clock,
         )
+        app.bot_data[SERVICES_KEY] = shared
         if stop_signals:
             _handle_stop_signals(app, outbox)
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
-        now = datetime.now(ZoneInfo(settings.digest.timezone))
+        await handlers.register_commands(app.bot, renderer.commands(), admins=settings.bot.admins)
+        now = shared.now()
         last = storage.meta("last_run")
         if not last:
             storage.set_meta("last_run", now.isoformat())  # first start: nothing was missed
@@ -260,11 +283,11 @@ def run(settings: Settings) -> int:
     quiet_token_loggers()
     token = bot_token()
     if not token:
-        sys.stderr.write(messages.NO_TOKEN + "\n")
+        sys.stderr.write(NO_TOKEN + "\n")
         return 2
     require_bot_settings(settings)
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
-        sys.stderr.write(messages.NO_WEBHOOK_SUPPORT + "\n")
+        sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).

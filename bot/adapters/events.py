@@ -11,16 +11,13 @@ The global error handler is one of the two places allowed a broad view of except
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Chat, ChatMember, Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.adapters import messages
 from bot.adapters.alerts import describe
-from bot.adapters.jobs import now
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
@@ -59,15 +56,13 @@ async def my_chat_member(update: Update, context: Context) -> None:
     if chat.type != Chat.CHANNEL and status not in _GONE:
         return  # e.g. restricted in a group: Telegram's 403 will tell if it cannot post
     reason = f"bot {status}"
-    disabled = [key for key in keys if s.storage.disable_chat(key, reason=reason, now=now(s))]
+    disabled = [key for key in keys if s.storage.disable_chat(key, reason=reason, now=s.now())]
     if not disabled:
         return
     logger.warning("Chat %s switched off: %s", disabled[0], reason)
     if chat.type == Chat.PRIVATE:
         return  # a reader who blocked the bot: nothing for the admins to do
-    notice = messages.CHAT_DISABLED_NOTICE.format(
-        chat=html.escape(disabled[0]), reason=html.escape(reason)
-    )
+    notice = s.renderer.reply("chat_disabled_notice", chat=disabled[0], reason=reason)
     await s.alerts.notify(notice)
 
 
@@ -96,14 +91,12 @@ async def error_handler(update: object, context: Context) -> None:
         elif not isinstance(context.error, NetworkError):  # e.g. Conflict: a second bot polls
             await s.alerts.report(context.error, where="getUpdates")
         return
-    notice = messages.ERROR_NOTICE.format(
-        where=html.escape(_where(update)), error=html.escape(describe(context.error))
-    )
+    notice = s.renderer.reply("error_notice", where=_where(update), error=describe(context.error))
     message = update.effective_message
     # An admin's private chat gets the notice; any other chat a short sorry.
     if message is not None and message.chat.id not in s.settings.bot.admins:
         try:
-            await message.reply_text(messages.SORRY)
+            await message.reply_text(s.renderer.reply("sorry"))
         except TelegramError as err:  # the fault may be Telegram itself; the log has both
             logger.warning("Could not tell the user about the error: %s", err)
     await s.alerts.notify(notice)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.settings import BotSettings
+from bot.adapters.options import BotSettings
 
 #: Meta key of the heartbeat, written by ``bot.adapters.jobs.heartbeat_job``.
 HEARTBEAT_KEY = "heartbeat"

@@ -32,7 +32,6 @@ chat, since a chat's messages go one at a time); none is ever lost.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,11 +42,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.adapters import messages
+from bot.adapters.options import BotSettings
 from bot.adapters.pacing import TIMEOUT_RESENDS, Ticket, backoff, retry_seconds, uncertain
 from bot.adapters.render import Renderer
 from bot.adapters.storage import OutboxMessage, Storage
-from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
 
@@ -269,19 +267,17 @@ class Outbox:
             )
             if self._storage.disable_chat(message.chat, reason=reason, now=self._now()):
                 self._disabled.append(message.chat)
-                self._notify_admins(messages.CHAT_DISABLED_NOTICE, message.chat, reason)
+                self._notify_admins("chat_disabled_notice", message.chat, reason)
             return "disabled"
         logger.error("Telegram refused a message to %s: %s", message.chat, reason)
         self._storage.mark_failed(message.id, error=reason)
         self._counts["failed"] += 1
         if not is_notice_to_admin:
-            self._notify_admins(messages.MESSAGE_REFUSED_NOTICE, message.chat, reason)
+            self._notify_admins("message_refused_notice", message.chat, reason)
         return "failed"
 
-    def _notify_admins(self, template: str, chat: str, reason: str) -> None:
-        self._enqueue_for_admins(
-            template.format(chat=html.escape(chat), reason=html.escape(reason))
-        )
+    def _notify_admins(self, notice: str, chat: str, reason: str) -> None:
+        self._enqueue_for_admins(self._renderer.reply(notice, chat=chat, reason=reason))
 
     def _enqueue_for_admins(self, text: str) -> None:
         now = self._now()

@@ -36,7 +36,7 @@ import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.settings import BotSettings
+from bot.adapters.options import BotSettings
 
 logger = logging.getLogger(__name__)
 

@@ -143,7 +143,7 @@ async def test_a_bot_paced_to_the_limits_gets_no_429_from_a_strict_server(settin
             strict.inject_message(GROUP, READER, "/hilfe")
             strict.inject_message(GROUP, READER, "/quelle")
             await strict.wait_for(lambda: len(strict.sent_to(GROUP)) >= 4, within=20)
-            await strict.wait_for(lambda: strict.sent_to(CHANNEL_TWO))
+            await strict.wait_for(lambda: bool(strict.sent_to(CHANNEL_TWO)))
             await strict.wait_for(lambda: len(strict.sent_to(ADMIN)) == 1)
             pages = len(stored_digest(app).stories)
 
