@@ -99,12 +99,8 @@ class Alerts:
             )
             return False
         self._last[kind] = self._clock()
-        text = self._renderer.render(
-            "delivery.html",
-            notice="failure",
-            where=where,
-            error=detail,
-            minutes=round(self._interval / 60),
+        text = self._renderer.reply(
+            "failure_notice", where=where, error=detail, minutes=round(self._interval / 60)
         )
         await self.notify(text)
         return True

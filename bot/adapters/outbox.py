@@ -253,7 +253,7 @@ class Outbox:
         self._storage.mark_unclear(message.id, uncertain=doubts)
         self._counts["failed"] += 1
         if not (message.digest_id is None and message.chat in self._admins):
-            text = self._renderer.render("delivery.html", notice="unclear", chat=message.chat)
+            text = self._renderer.reply("unclear_notice", chat=message.chat)
             self._enqueue_for_admins(text)
         return "unclear"
 

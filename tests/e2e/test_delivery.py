@@ -2,6 +2,7 @@
 
 import itertools
 import sqlite3
+from collections import Counter
 
 from bot.adapters.render import Renderer
 from bot.adapters.services import services
@@ -166,13 +167,19 @@ async def test_a_database_error_in_a_job_reaches_the_admins_once_without_the_dat
         broken.close()
 
         await run_digest_job(app)
-        await fake.wait_for(lambda: fake.sent_to(ADMIN))
+        await fake.wait_for(lambda: FAILURE_NOTICE in replies(fake, ADMIN))
         await run_digest_job(app)  # the same failure again: logged, not told again
         await run_digest_job(app)
-        (failure,) = services(app).storage.failures()
+        kinds = {f.kind for f in services(app).storage.failures()}
 
-        assert replies(fake, ADMIN) == [FAILURE_NOTICE]
-        assert failure.kind == "digest:OperationalError"
+        # The outbox job, which runs a second after the start, fails of its own kind.
+        outbox_notice = FAILURE_NOTICE.replace("bei digest:", "bei outbox:")
+        told = replies(fake, ADMIN)
+        assert told.count(FAILURE_NOTICE) == 1
+        assert told.count(outbox_notice) <= 1
+        assert set(told) <= {FAILURE_NOTICE, outbox_notice}
+        assert "digest:OperationalError" in kinds
+        assert kinds <= {"digest:OperationalError", "outbox:OperationalError"}
         assert fake.sent_to(CHANNEL_ONE) == []
 
 
@@ -188,8 +195,10 @@ async def test_a_failure_is_cleared_when_the_job_works_again(fake, settings):
         broken.close()
         await run_digest_job(app)
 
-        assert [f.kind for f in failing] == ["digest:OperationalError"]
-        assert s.storage.failures() == ()
+        # (The outbox job, a second after the start, may have failed as well: its own kind,
+        # cleared by its own next success.)
+        assert "digest:OperationalError" in {f.kind for f in failing}
+        assert [f.kind for f in s.storage.failures() if f.kind.startswith("digest:")] == []
         assert fake.sent_to(CHANNEL_ONE) != []
 
 
@@ -209,8 +218,10 @@ async def test_a_button_pressed_again_gets_a_short_notice_not_another_reply(fake
         await fake.wait_for(lambda: len(fake.callback_answers) == 6)
         await fake.wait_for(lambda: len(fake.sent_to(GROUP)) >= 2 + 2 * len(pages_of(app)))
 
-        texts = [a.get("text") for a in fake.callback_answers]
-        assert texts == [None, BUTTON_REPEAT, BUTTON_REPEAT, BUTTON_REPEAT, BUTTON_REPEAT, None]
+        # Updates are handled concurrently, so the answers come in any order: per user the
+        # first press gets the pages (an empty answer), every repeat the short notice.
+        texts = Counter(a.get("text") for a in fake.callback_answers)
+        assert texts == {None: 2, BUTTON_REPEAT: 4}
         assert len(fake.sent_to(GROUP)) == 2 + 2 * len(pages_of(app))  # one answer per user
 
 
