@@ -75,52 +75,95 @@ _VAGUE = {
 _SCALES = {
     **_VAGUE,
     **dict.fromkeys(("tausend",), 1e3),
-    **dict.fromkeys(("mio.", "mio"), 1e6),
+    **dict.fromkeys(("tsd.",), 1e3),
+    **dict.fromkeys(("mio.", "mio", "mill."), 1e6),
     **dict.fromkeys(("mrd.", "mrd"), 1e9),
     **dict.fromkeys(("bio.",), 1e12),
 }
 _SCALE_RE = re.compile(
-    r"[ \u00a0](Tausend|Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|Billion"
-    r"|Bio\.)(?!\w)"
+    r"[ \u00a0](Tausend|Tsd\.|Millionen|Million|Mio\.?|Mill\.|Milliarden|Milliarde|Mrd\.?"
+    r"|Billionen|Billion|Bio\.)(?!\w)"
 )
 # Units and currencies after a number: canonical name, then the spellings (longest first).
 UNITS: tuple[tuple[str, str], ...] = (
     ("Prozentpunkte", r"Prozentpunkten?"),
+    ("Basispunkte", r"Basispunkten?"),
     ("Prozent", r"Prozent|%"),
-    ("Euro", r"Euro|€|EUR(?!\w)"),
-    ("Dollar", r"US-Dollar|Dollar|\$|USD(?!\w)"),
-    ("Franken", r"Franken|CHF(?!\w)"),
-    ("Pfund", r"Pfund"),
+    ("Euro", r"Euro|€|EUR"),
+    ("Dollar", r"US-Dollar|Dollar|US-\$|\$|USD"),
+    ("Franken", r"Franken|CHF"),
+    ("Pfund", r"Pfund|£|GBP"),
+    ("Yen", r"Yen|JPY"),
+    ("Yuan", r"Yuan|Renminbi|CNY"),
     ("Rubel", r"Rubel"),
-    ("Mark", r"Mark(?!\w)|DM(?!\w)"),
+    ("Kronen", r"Kronen"),
+    ("Mark", r"Mark|DM"),
     ("Schilling", r"Schilling"),
     ("Cent", r"Cent"),
-    ("km/h", r"km/h|Stundenkilometern?"),
+    # Speeds before lengths: "Kilometer pro Stunde" is a speed, not "Kilometer".
+    ("km/h", r"km/h|Stundenkilometern?|Kilometern? pro Stunde|Kilometern? in der Stunde"),
+    ("m/s", r"m/s|Metern? pro Sekunde"),
     ("Quadratkilometer", r"Quadratkilometern?|km²"),
-    ("Quadratmeter", r"Quadratmetern?|m²|qm(?!\w)"),
+    ("Quadratmeter", r"Quadratmetern?|m²|qm"),
     ("Kubikmeter", r"Kubikmetern?|m³"),
-    ("Hektar", r"Hektar|ha(?!\w)"),
-    ("Kilometer", r"Kilometern?|km(?!\w)"),
-    ("Zentimeter", r"Zentimetern?|cm(?!\w)"),
-    ("Millimeter", r"Millimetern?|mm(?!\w)"),
-    ("Meter", r"Metern?|m(?!\w)"),
-    ("Tonnen", r"Tonnen"),
-    ("Kilogramm", r"Kilogramm|Kilo(?!\w)|kg(?!\w)"),
+    ("Hektar", r"Hektar|ha"),
+    ("Kilometer", r"Kilometern?|km"),
+    ("Zentimeter", r"Zentimetern?|cm"),
+    ("Millimeter", r"Millimetern?|mm"),
+    ("Meter", r"Metern?|m"),
+    ("Meilen", r"Seemeilen|Meilen"),
+    ("Tonnen", r"Tonnen|t"),
+    ("Kilogramm", r"Kilogramm|Kilo|kg"),
+    ("Milligramm", r"Milligramm|mg"),
+    ("Mikrogramm", r"Mikrogramm|µg"),
+    ("Gramm", r"Gramm|g"),
+    ("Hektoliter", r"Hektolitern?|hl"),
+    ("Milliliter", r"Millilitern?|ml"),
     ("Liter", r"Litern?"),
     ("Barrel", r"Barrel"),
     ("Grad", r"Grad(?: Celsius)?|°C|°"),
-    ("Megawatt", r"Megawatt|MW(?!\w)"),
-    ("Kilowattstunden", r"Kilowattstunden|kWh(?!\w)"),
-    ("Stunden", r"Stunden?(?!\w)"),
-    ("Minuten", r"Minuten?(?!\w)"),
-    ("Sekunden", r"Sekunden?(?!\w)"),
-    ("Tage", r"Tagen?(?!\w)|Tag(?!\w)"),
-    ("Wochen", r"Wochen?(?!\w)"),
-    ("Monate", r"Monaten?(?!\w)|Monat(?!\w)"),
-    ("Jahrzehnte", r"Jahrzehnten?(?!\w)"),
-    ("Jahre", r"Jahren?(?!\w)|Jahr(?!\w)"),
+    # Energy before power: "Kilowattstunden" is not "Kilowatt".
+    ("Terawattstunden", r"Terawattstunden|TWh"),
+    ("Gigawattstunden", r"Gigawattstunden|GWh"),
+    ("Megawattstunden", r"Megawattstunden|MWh"),
+    ("Kilowattstunden", r"Kilowattstunden|kWh"),
+    ("Gigawatt", r"Gigawatt|GW"),
+    ("Megawatt", r"Megawatt|MW"),
+    ("Kilowatt", r"Kilowatt|kW"),
+    ("PS", r"PS"),
+    ("Dezibel", r"Dezibel|dB"),
+    ("Stunden", r"Stunden?"),
+    ("Minuten", r"Minuten?"),
+    ("Sekunden", r"Sekunden?"),
+    ("Tage", r"Tagen?|Tag"),
+    ("Wochen", r"Wochen?"),
+    ("Monate", r"Monaten?|Monat"),
+    ("Jahrzehnte", r"Jahrzehnten?"),
+    ("Jahre", r"Jahren?|Jahr"),
 )
-_UNIT_RES = tuple((name, re.compile(r"[ \u00a0]?(?:" + pattern + r")")) for name, pattern in UNITS)
+# Every unit ends at a word end, so a compound is never cut by a unit that is its prefix.
+_UNIT_RES = tuple(
+    (name, re.compile(r"[ \u00a0]?(?:" + pattern + r")(?![\w$€£¥])")) for name, pattern in UNITS
+)
+# Currencies written before the number (``US-$ 1.234,50``, ``€ 5``, ``CHF 20``).
+_CURRENCY_BEFORE_RE = re.compile(
+    r"(?<![\w$€£])(US-\$|US\$|\$|€|EUR|USD|CHF|£|GBP|¥|JPY|Fr\.|sFr\.)[ \u00a0]?$"
+)
+_CURRENCY_UNITS = {
+    "US-$": "Dollar",
+    "US$": "Dollar",
+    "$": "Dollar",
+    "USD": "Dollar",
+    "€": "Euro",
+    "EUR": "Euro",
+    "CHF": "Franken",
+    "Fr.": "Franken",
+    "sFr.": "Franken",
+    "£": "Pfund",
+    "GBP": "Pfund",
+    "¥": "Yen",
+    "JPY": "Yen",
+}
 # Adjectives built on a number (``30-tägige``): suffix stem -> unit; ``jährig`` is an age.
 _ADJ_UNITS = {
     "tägig": "Tage",
@@ -132,6 +175,16 @@ _ADJ_UNITS = {
     "jährig": "Jahre",
 }
 _ADJ_UNIT_RE = re.compile(r"-(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)\w*", re.I)
+# The same suffixes fused to a number word (``dreiwöchig``, ``zweitägigen``, ``fünfjährige``).
+_FUSED_RE = re.compile(
+    r"(.+?)(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)(?:e[nmrs]?)?"
+)
+# Qualifiers that make ``ein`` a count of one before a unit (``etwa ein Liter``).
+_ONE_QUALIFIER_RE = re.compile(
+    r"(?<!\w)(?:etwa|rund|knapp|fast|mehr als|weniger als|über|mindestens|gut|ungefähr|circa"
+    r"|ca\.|nur|bis zu|nahezu|beinahe)\s+$",
+    re.IGNORECASE,
+)
 _MONTHS = (
     r"Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
     r"|Dezember|Jan\.|Feb\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
@@ -245,6 +298,7 @@ class _Atom:
     word: bool
     kind: str | None = None  # VAGUE or NAME when the word alone decides
     plain: bool = True  # False for digit forms that are no plain number (``26.06.2024``)
+    suffix: str | None = None  # a fused adjective suffix (``wöchig`` in ``dreiwöchig``)
 
 
 def _atoms(text: str) -> list[_Atom]:
@@ -262,8 +316,18 @@ def _atoms(text: str) -> list[_Atom]:
             atoms.append(_Atom(match.start(), match.end(), value, True))
         elif word in _VAGUE:
             atoms.append(_Atom(match.start(), match.end(), _VAGUE[word], True, VAGUE))
-        elif word in {"ein", "eine", "einer", "einen"} and _SCALE_RE.match(text, match.end()):
+        elif word in {"ein", "eine", "einer", "einen", "einem"} and (
+            _SCALE_RE.match(text, match.end())
+            or (
+                _ONE_QUALIFIER_RE.search(text[max(0, match.start() - 15) : match.start()])
+                and _unit_at(text, match.end())[0] is not None
+            )
+        ):
             atoms.append(_Atom(match.start(), match.end(), 1.0, True))
+        elif fused := _FUSED_RE.fullmatch(word):
+            head = 1.0 if fused.group(1) == "ein" else parse_number_word(fused.group(1))
+            if head is not None:
+                atoms.append(_Atom(match.start(), match.end(), head, True, suffix=fused.group(2)))
     for match in _ROMAN_RE.finditer(text):
         name = re.search(r"(\w+) $", text[max(0, match.start() - 30) : match.start()])
         if name and name.group(1)[0].isupper():
@@ -313,6 +377,9 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         kind, unit, end = _classify(text, atom, start, number_end, end)
         if between and high is not None:  # ``zwischen 20 und 30``: the range starts at zwischen
             start -= len(between.group())
+        currency = _CURRENCY_BEFORE_RE.search(text, max(0, start - 6), start)
+        if currency and kind == FIGURE and unit is None:  # ``US-$ 1.234,50``, ``€ 5``
+            unit, start = _CURRENCY_UNITS[currency.group(1)], currency.start()
         found.append(NumberMatch(start, end, text[start:end], value, kind, high, unit))
     return tuple(found)
 
@@ -341,6 +408,8 @@ def _classify(
     adjective = _ADJ_UNIT_RE.match(text, end)
     if atom.kind == VAGUE:
         return VAGUE, None, end
+    if atom.suffix:
+        return (AGE if atom.suffix == "jährig" else FIGURE), _ADJ_UNITS[atom.suffix], end
     if prev.isalpha() or (prev in "-/" and start > 1 and text[start - 2].isalnum()):
         return (COMPOUND if atom.word else NAME), None, end
     if _CLOCK_AFTER_RE.match(text, end) or re.fullmatch(r"\d{1,2}:\d{2}", form):

@@ -1,0 +1,270 @@
+"""Noun phrases around a number: what a figure counts, read from the German sentence.
+
+A small, rule-based analysis of the words next to a number (no tagger): German capitalises
+nouns, so a noun phrase after a number is ``[partitive determiner] [adjectives] Noun``
+(``18 der 40 Sitze``, ``neun der elf untersuchten Proben``, ``240 Grazer Schülern``); a unit
+measures the noun after it (``300 Tonnen Weizen``, ``700 Quadratmeter große Halle``) or the
+noun the clause is about (``Der Umsatz stieg um 6,9 Prozent``, ``ein Nettogewinn von 571
+Millionen Euro``). Labels are given in the base form a count takes in the nominative plural
+(``mit 20.300 Beschäftigten`` counts ``Beschäftigte``, ``in 13 Bezirken`` ``Bezirke``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.figure_words import FigureWords
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a sentence with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        """True for a word that starts with an upper-case letter (a noun or a name)."""
+        return self.text[:1].isupper()
+
+
+# Words (with inner hyphens) and single marks; the dot of ``Nr.`` is a mark of its own.
+_WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?|[^\w\s]")
+# Marks that end a clause: a noun phrase never reaches over them.
+CLAUSE_MARKS = frozenset(',;:()[]–—"„“”»«?!')
+# Adjective endings in German declension (``russischen``, ``weitere``, ``großer``).
+_ADJECTIVE_RE = re.compile(r"[a-zäöüß][\w-]*(?:e|en|er|es|em)")
+# Adjectival nouns, whose plural drops its ``n`` without an article (``die Verletzten`` ->
+# ``Verletzte``): the endings of participles and ``-lich``/``-ig`` adjectives used as nouns.
+_ADJECTIVAL_NOUN_RE = re.compile(
+    r"(?:igten|ierten|zten|teten|deten|neten|enen|ssten|llten|hlten|lichen|igen|rkten|ndten"
+    r"|toten|beamten|losen|ischen|nkten)$"
+)
+# Strong plurals with an umlaut in the last syllable, in the dative (``Zusammenstößen``,
+# ``Anschlägen``, ``Fällen``, ``Plätzen``): the nominative drops the ``n``. Consonants after
+# the umlaut keep out feminine plurals such as ``Türen``, ``Gebühren`` and ``Behörden``.
+_UMLAUT_DATIVE_RE = re.compile(r"[äöü](?:ß|g|ll|tz|rzt|dt|ff|ck|nd|ch|st|hl|hn|ss|mm|tt)en$")
+# Plural nouns in ``-ern`` that are nominatives already (``Eltern``).
+_ERN_NOMINATIVES = frozenset({"eltern", "ostern", "gestern", "kastern"})
+_MONTHS = frozenset(
+    {
+        "Januar",
+        "Jänner",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    }
+)
+
+
+def split_words(text: str, offset: int = 0) -> list[Word]:
+    """Return the words and marks of ``text``; offsets are shifted by ``offset``."""
+    return [Word(m.start() + offset, m.end() + offset, m.group()) for m in _WORD_RE.finditer(text)]
+
+
+def words_after(sentence: str, end: int, *, limit: int = 8) -> list[Word]:
+    """Return up to ``limit`` words after ``end``, stopping at a clause mark."""
+    found: list[Word] = []
+    for word in split_words(sentence[end:], end):
+        if word.text in CLAUSE_MARKS or word.text == "." or len(found) == limit:
+            break
+        found.append(word)
+    return found
+
+
+def words_before(sentence: str, start: int, *, limit: int = 12) -> list[Word]:
+    """Return up to ``limit`` words before ``start`` in the same clause, nearest last."""
+    found: list[Word] = []
+    for word in reversed(split_words(sentence[:start])):
+        if word.text in CLAUSE_MARKS or len(found) == limit:
+            break
+        if word.text != ".":  # the dot of an abbreviation (``Nr. 5``, ``ca. 30``)
+            found.append(word)
+    return found[::-1]
+
+
+def is_noun(word: Word, words: FigureWords) -> bool:
+    """Tell whether a capitalised word can be the counted noun (no function word, month)."""
+    return (
+        word.capitalised
+        and any(c.islower() for c in word.text)
+        and word.text not in words.not_nouns
+        and word.text not in _MONTHS
+    )
+
+
+def _is_adjective(word: Word, stopwords: frozenset[str]) -> bool:
+    return _ADJECTIVE_RE.fullmatch(word.text) is not None and word.text.lower() not in stopwords
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A noun phrase: its adjectives and head noun as written, and where it ends."""
+
+    adjectives: tuple[str, ...]
+    noun: str
+    end: int
+    determiner: str = ""
+
+
+def noun_phrase(
+    following: list[Word], words: FigureWords, stopwords: frozenset[str]
+) -> Phrase | None:
+    """Return the noun phrase that opens ``following``, else None.
+
+    ``[partitive determiner] [adverb] [adjectives] Noun``: up to two determiners (``von
+    den``), up to three adjectives, and a capitalised adjective of place before the noun
+    (``Grazer Schüler``) is an adjective, never the head.
+    """
+    index = 0
+    determiner = []
+    while index < min(2, len(following)) and following[index].text.lower() in words.partitive:
+        determiner.append(following[index].text)
+        index += 1
+    adjectives: list[str] = []
+    while index < len(following) and len(adjectives) < 4:
+        word = following[index]
+        if _is_adjective(word, stopwords) or (
+            word.text.islower()
+            and word.text not in stopwords
+            and index + 1 < len(following)
+            and _is_adjective(following[index + 1], stopwords)
+        ):
+            adjectives.append(word.text)
+            index += 1
+            continue
+        break
+    if index >= len(following) or not is_noun(following[index], words):
+        return None
+    head = following[index]
+    nxt = following[index + 1] if index + 1 < len(following) else None
+    if nxt is not None and head.text.endswith("er") and is_noun(nxt, words):
+        adjectives.append(head.text)  # ``Grazer Schülern``, ``Wiener Gemeindebedienstete``
+        head = nxt
+    return Phrase(tuple(adjectives), head.text, head.end, " ".join(determiner))
+
+
+def base_form(phrase: Phrase, *, dative: bool, words: FigureWords) -> str:
+    """Return a phrase as a count names it: nominative plural, strong adjectives."""
+    adjectives = [
+        word[:-1] if word.endswith("en") and word[:1].islower() else word
+        for word in phrase.adjectives
+    ]
+    return " ".join([*adjectives, base_noun(phrase.noun, dative=dative, words=words)])
+
+
+def base_noun(noun: str, *, dative: bool, words: FigureWords) -> str:
+    """Return the nominative plural of a noun written after a number.
+
+    ``-ern`` plurals (``Schülern``) and adjectival nouns (``Beschäftigten``) always lose the
+    dative or weak ``n``; other ``-en`` words only after a dative preposition and when listed
+    in ``dative_plurals`` (``Bezirken``), since ``Menschen`` or ``Paletten`` are nominatives.
+    """
+    lower = noun.lower()
+    if lower.endswith("ern") and not lower.endswith(tuple(_ERN_NOMINATIVES)):
+        return noun[:-1]
+    if _ADJECTIVAL_NOUN_RE.search(lower):
+        return noun[:-1]
+    if dative and (lower.endswith(words.dative_plurals) or _UMLAUT_DATIVE_RE.search(lower)):
+        return noun[:-1]
+    return noun
+
+
+def governed_by_dative(before: list[Word], words: FigureWords) -> bool:
+    """Tell whether the nearest preposition before a number governs the dative."""
+    for word in reversed(before[-3:]):
+        lower = word.text.lower()
+        if lower in words.dative_before:
+            return True
+        if lower not in words.qualifiers and lower not in {"als", "zu", "bis", "mehr"}:
+            return False
+    return False
+
+
+def clause_subject(
+    before: list[Word], words: FigureWords, stopwords: frozenset[str]
+) -> str | None:
+    """Return the first noun phrase of a clause opened by an article, not by a preposition.
+
+    ``Die Quote lag bei 2,5 Prozent`` -> ``Quote``; ``Der Umsatz legte in dem Zeitraum um
+    6,9 Prozent zu`` -> ``Umsatz``. A phrase followed by ``zufolge`` names a source.
+    """
+    articles = {"der", "die", "das", "ein", "eine", "einen", "einem", "einer", "den", "dem"}
+    for index, word in enumerate(before):
+        if word.text.lower() not in articles:
+            continue
+        previous = before[index - 1].text.lower() if index else ""
+        if (
+            previous
+            and previous not in {"und", "oder", "doch", "aber", "dass", "denn"}
+            and (previous in stopwords or not before[index - 1].capitalised)
+        ):
+            continue
+        phrase = noun_phrase(before[index + 1 :], words, stopwords)
+        if phrase is None or phrase.noun in words.measure_nouns:
+            continue
+        rest = [w for w in before if w.start >= phrase.end]
+        if rest and rest[0].text.lower() in words.hedge_cues:
+            continue
+        return base_form(phrase, dative=False, words=words)
+    if len(before) > 1 and before[0].text in {"Unter", "Von", "Bei"}:
+        phrase = noun_phrase(before[1:], words, stopwords)  # ``Unter Jugendlichen sind 60 %``
+        if phrase is not None:
+            return base_form(phrase, dative=True, words=words)
+    return None
+
+
+def noun_before_preposition(before: list[Word], words: FigureWords) -> str | None:
+    """Return the noun a ``von``/``ab`` phrase with the number belongs to.
+
+    ``ein Nettogewinn von 571 Millionen Euro`` -> ``Nettogewinn``; ``eine Strafe in Höhe von
+    5.000 Euro`` -> ``Strafe``; ``ein Wert ab 30`` -> ``Wert``.
+    """
+    index = len(before) - 1
+    while index >= 0 and before[index].text.lower() in words.qualifiers:
+        index -= 1
+    if index < 1 or before[index].text.lower() not in {"von", "ab"}:
+        return None
+    index -= 1
+    if before[index].text in words.measure_nouns and index >= 2 and before[index - 1].text == "in":
+        index -= 2  # ``in Höhe von``
+    noun = before[index]
+    if not is_noun(noun, words) or noun.text in words.count_nouns:
+        return None
+    return noun.text
+
+
+def counted_by(sentence: str, start: int, words: FigureWords, stopwords: frozenset[str]) -> str:
+    """Return ``X`` of ``die Zahl der X`` before ``start`` (``Zahl der Toten stieg auf 45``)."""
+    before = split_words(sentence[:start])
+    for index, word in enumerate(before):
+        if (
+            word.text in words.count_nouns
+            and index + 1 < len(before)
+            and before[index + 1].text.lower() in {"der", "an", "von"}
+        ):
+            phrase = noun_phrase(before[index + 2 :], words, stopwords)
+            if phrase is not None:
+                return base_form(phrase, dative=False, words=words)
+    return ""
+
+
+def clause_label(following: list[Word]) -> str:
+    """Return the rest of the clause after a number as its label (``verließen das Stadion``).
+
+    Used when no noun follows: ``1.500 verließen am Abend das Stadion``. Adverbials of time
+    and place are kept: the label is the clause as written, up to six words.
+    """
+    kept = [w.text for w in following[:6]]
+    return " ".join(kept)

@@ -1,0 +1,141 @@
+"""Quantities: which ``figure`` numbers of a sentence are amounts a reader looks for.
+
+``bot.core.numbers`` already sets dates, years, clock times, most ages and names apart. What
+is left still holds numbers that are no amounts, told apart here by the words around them:
+
+- time anchors: a duration after ``vor``/``seit``/``nach``/``in den ersten`` or before
+  ``später``/``nach`` (``vor drei Wochen``, ``fünf Tage später``); a duration that is itself
+  the news keeps its place (``zu vier Jahren Haft``, ``eine Studie über zehn Jahre``);
+- ages: ``im Alter von 58 und 61 Jahren``, ``15 Jahre alt``, ``Kinder unter 14 Jahren``;
+- labels: a number after a word that names a series (``Stufe zwei``, ``Linie 7``, ``Platz
+  vier``), a year after a noun or before a name (``Meister 2019 Borussia Dortmund``), a
+  model (``Boeing 737-800``);
+- match minutes ``(73.)``; ``mehrere Tausend``; the figure of speech ``zu hundert Prozent``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.figure_words import FigureWords
+from bot.core.numbers import NumberMatch
+from bot.core.phrases import Word, is_noun, words_after, words_before
+
+TIME_UNITS = frozenset(
+    {"Sekunden", "Minuten", "Stunden", "Tage", "Wochen", "Monate", "Jahre", "Jahrzehnte"}
+)
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+_MINUTE_RE = re.compile(r"\.\s*(?:\)|/|,)")
+
+
+def reject_reason(
+    sentence: str, match: NumberMatch, unit: str | None, words: FigureWords
+) -> str | None:
+    """Return why a ``figure`` number is no amount (``anchor``, ``age``, ``label`` …), else None.
+
+    Args:
+        sentence: The sentence.
+        match: The number as found.
+        unit: Its unit, also when it shares the unit of a coordinated number (``58 und 61
+            Jahren``).
+        words: The word lists.
+    """
+    before = words_before(sentence, match.start)
+    after = words_after(sentence, match.end)
+    previous = before[-1].text if before else ""
+    if sentence[match.start - 1 : match.start] == "(" and _MINUTE_RE.match(sentence, match.end):
+        return "minute"  # ``(73.)``, ``(73./Elfmeter)``
+    if previous.lower() in words.vague_before or (
+        len(before) > 1 and before[-2].text.lower() == "ein" and previous.lower() == "paar"
+    ):
+        return "vague"
+    if previous in words.label_before or previous + "." in words.label_before:
+        return "label"
+    if unit in TIME_UNITS:
+        if _is_age(match, before, after, words):
+            return "age"
+        if _is_anchor(before, after, words):
+            return "anchor"
+    elif unit is None and _is_age(match, before, after, words) and _ages_follow(sentence, match):
+        return "age"
+    if (
+        unit == "Prozent"
+        and match.value == 100
+        and previous.lower() in {"zu", "bei", "auf"}
+        and (not after or after[0].text.lower() not in {"der", "des", "aller"})
+    ):
+        return "speech"  # ``zu hundert Prozent sicher``, ``bei 100 Prozent angelangt``
+    if unit is None and match.unit is None and _is_name(sentence, match, before, after, words):
+        return "label"
+    return None
+
+
+def _is_anchor(before: list[Word], after: list[Word], words: FigureWords) -> bool:
+    if after and after[0].text.lower() in words.news_durations:
+        return False
+    if after and after[0].text.lower() in words.anchor_after:
+        return True
+    lowered = [w.text.lower() for w in before[-4:]]
+    if lowered[-1:] == ["zu"]:
+        return False  # ``zu vier Jahren verurteilt``
+    for word in reversed(lowered):
+        if word in words.anchor_before:
+            return True
+        if word not in words.qualifiers and word not in {
+            "den",
+            "die",
+            "der",
+            "dem",
+            "als",
+            "mehr",
+            "weniger",
+        }:
+            return False
+    return False
+
+
+def _is_age(match: NumberMatch, before: list[Word], after: list[Word], words: FigureWords) -> bool:
+    if after and after[0].text.lower() in words.age_after:
+        return True  # ``15 Jahre alt``
+    window = [w.text.lower() for w in before[-4:]]
+    if any(w in words.age_before for w in window):
+        return True  # ``im Alter von 58 Jahren``
+    if not match.text.endswith("Jahren"):
+        return False
+    if window[-1:] == ["mit"]:
+        return True  # ``starb mit 58 Jahren``
+    if before and is_noun(before[-1], words):
+        return True  # ``Jugendliche zwischen 16 und 21 Jahren``
+    return (
+        len(before) > 1
+        and before[-1].text.lower() in {"ab", "unter", "über", "von"}
+        and is_noun(before[-2], words)
+    )  # ``Kinder unter 14 Jahren``
+
+
+def _ages_follow(sentence: str, match: NumberMatch) -> bool:
+    """Tell whether a bare number is the first of a list of ages (``58 und 61 Jahren``)."""
+    return re.match(r"\s*(?:,|und|oder)\s*\d+\s+Jahren?\b", sentence[match.end :]) is not None
+
+
+def _is_name(
+    sentence: str,
+    match: NumberMatch,
+    before: list[Word],
+    after: list[Word],
+    words: FigureWords,
+) -> bool:
+    """Tell a number that names (a year, a model, a label) from a bare count."""
+    previous = before[-1] if before else None
+    follows_noun = bool(after) and is_noun(after[0], words)
+    if _YEAR_RE.fullmatch(match.text):
+        if previous is not None and previous.capitalised and is_noun(previous, words):
+            return True  # ``Meister 2019``, ``der Wahl 2012``
+        if len(after) > 1 and after[0].capitalised and after[1].capitalised:
+            return True  # ``2019 Borussia Dortmund``
+    if previous is None or follows_noun or not previous.capitalised:
+        return False
+    if previous.start == 0 or not is_noun(previous, words):
+        return False
+    # ``Boeing 737-800``, ``Jäger 90``: a number right after a noun, with no noun after it.
+    return sentence[previous.end : match.start].strip() == ""
