@@ -67,8 +67,8 @@ _HEDGE_RES = (
     ),
     re.compile(
         r"(?<!\w)[Nn]ach\s+(?:(?:eigenen|offiziellen|ersten|vorläufigen|[a-zäöüß]+en)\s+)?"
-        r"(?:[A-ZÄÖÜ][\w-]*-)?[Aa]ngaben(?:\s+(?:der|des|von)\s+(?:[a-zäöüß][\w-]*\s+)?"
-        r"[A-ZÄÖÜ][\w-]*)?"
+        r"(?:[A-ZÄÖÜ][\w-]*-)?[Aa]ngaben(?:\s+(?:der|des|von)\s+(?:[a-zäöüß][\w-]*\s+){0,2}"
+        r"[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*){0,2})?"
     ),
     re.compile(r"(?<!\w)[Nn]ach\s+[A-ZÄÖÜ][\w-]*angaben"),
     re.compile(r"(?:(?:[Dd]er|[Dd]es|[Dd]em|[Dd]en)\s+)?[A-ZÄÖÜ][\w-]*\s+zufolge"),
@@ -266,8 +266,10 @@ def _hedge(sentence: str) -> str | None:
     found = [m for pattern in _HEDGE_RES if (m := pattern.search(sentence))]
     if not found:
         return None
-    first = min(found, key=lambda m: m.start())
-    return first.group().strip()
+    hedge = min(found, key=lambda m: m.start()).group().strip()
+    # Shown after the figure, so a sentence-initial ``Nach``/``Laut``/``Der`` is lower case.
+    first = hedge.split()[0]
+    return hedge[:1].lower() + hedge[1:] if first in {"Nach", "Laut", "Der", "Des"} else hedge
 
 
 def figure_source_label(source: Source) -> str:

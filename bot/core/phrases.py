@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.clean import MONTHS
 from bot.core.figure_words import FigureWords
 
 
@@ -49,23 +50,7 @@ _ADJECTIVAL_NOUN_RE = re.compile(
 _UMLAUT_DATIVE_RE = re.compile(r"[äöü](?:ß|g|ll|tz|rzt|dt|ff|ck|nd|ch|st|hl|hn|ss|mm|tt)en$")
 # Plural nouns in ``-ern`` that are nominatives already (``Eltern``).
 _ERN_NOMINATIVES = frozenset({"eltern", "ostern", "gestern", "kastern"})
-_MONTHS = frozenset(
-    {
-        "Januar",
-        "Jänner",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    }
-)
+_MONTHS = frozenset({*MONTHS, "Jänner"})
 
 
 def split_words(text: str, offset: int = 0) -> list[Word]:

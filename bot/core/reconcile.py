@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.core.models import Figure
+from bot.core.quantities import TIME_UNITS
 from bot.core.words import stem
 
 # Different values for the same thing are a dispute only when this close (relative to the
@@ -23,6 +24,9 @@ DISPUTE_MAX_RELATIVE_GAP = 0.25
 # Two sources giving the same uncommon value (not round, at least this big) mean the same
 # fact even when they label it differently (``390 Menschen`` / ``390 Rückkehrer``).
 DISTINCT_VALUE_MIN = 20
+# Counts below this rank after larger figures of the same standing (German news style spells
+# them out; they are seldom the number a story turns on). Chosen by hand, not measured.
+MINOR_COUNT = 10
 # Disputing figures named per figure, the closest values first: /zahlen shows one or two; a
 # cap keeps a story with hundreds of casualty counts linear (benchmarks/bench_figures.py).
 MAX_DISPUTES = 3
@@ -95,7 +99,8 @@ def reconcile_figures(
         limit: The number of figures to return at most.
 
     Returns:
-        Figures in key sentences first, then by number of confirming sources, then by position.
+        Counts and amounts before durations; within each, figures in key sentences first,
+        then counts of ten or more, then by number of confirming sources, then by position.
     """
     groups = _group(figures)
     merged = [_merge(group.members, key_sentences) for group in groups]
@@ -105,8 +110,13 @@ def reconcile_figures(
         for figure, others in zip(merged, disputed, strict=True)
     ]
     in_key = [any(f.sentence in key_sentences for f in g.members) for g in groups]
+    # A duration ("drei Tage") is seldom what a story turns on: counts and amounts first.
+    duration = [f.unit in TIME_UNITS for f in merged]
+    # Counts below ten (spelled out in news style: ``drei Frauen``) rank after larger ones.
+    minor = [f.unit is None and f.value < MINOR_COUNT for f in merged]
     ranked = sorted(
-        range(len(merged)), key=lambda i: (not in_key[i], -len(merged[i].confirmed_by), i)
+        range(len(merged)),
+        key=lambda i: (duration[i], not in_key[i], minor[i], -len(merged[i].confirmed_by), i),
     )
     chosen = [merged[i] for i in ranked]
     return tuple(chosen if limit is None else chosen[:limit])

@@ -4,9 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.files import read_inputs
 from bot.adapters.tables import load_language
 from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
 from bot.core.models import Figure, Source
+from bot.core.options import DigestOptions
+from bot.core.pipeline import build_digest
 from bot.core.reconcile import MAX_DISPUTES
 from bot.core.sentences import split_sentences
 
@@ -519,9 +522,9 @@ def test_qualifiers(sentence, expected):
     ("sentence", "hedge"),
     [
         ("Es streikten laut Gewerkschaften 45.000 Beschäftigte.", "laut Gewerkschaften"),
-        ("Nach Angaben der Polizei kamen 300 Menschen.", "Nach Angaben der Polizei"),
-        ("Nach Gewerkschaftsangaben kamen 20.300 Menschen.", "Nach Gewerkschaftsangaben"),
-        ("Der Weltbank zufolge sind 44 Prozent arbeitslos.", "Der Weltbank zufolge"),
+        ("Nach Angaben der Polizei kamen 300 Menschen.", "nach Angaben der Polizei"),
+        ("Nach Gewerkschaftsangaben kamen 20.300 Menschen.", "nach Gewerkschaftsangaben"),
+        ("Der Weltbank zufolge sind 44 Prozent arbeitslos.", "der Weltbank zufolge"),
         ("Es kamen 300 Menschen.", None),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
@@ -568,3 +571,18 @@ def test_reconcile_names_at_most_a_few_disputes():
     result = reconcile_figures(figures)
     assert len(result) == 50
     assert max(len(f.disputed_by) for f in result) == MAX_DISPUTES
+
+
+def test_seed_digest_shows_the_key_figures_with_confirmation():
+    articles = read_inputs([SEEDS]).articles
+    digest = build_digest(articles, settings=DigestOptions(), lang=LANG)
+    shown = {(f.text, f.label, f.confirmed_by) for story in digest.stories for f in story.figures}
+    assert {
+        ("jeweils 390", "Menschen", ("001_fdf571903e5f5aab",)),
+        ("jeweils 270", "Kriegsgefangene", ("001_fdf571903e5f5aab",)),
+        ("120", "Zivilisten", ("001_fdf571903e5f5aab",)),
+        ("je 1.000", "Gefangene", ("000_4705e40d4dd64efe",)),
+        ("387", "Männer", ()),
+        ("1.348", "russische Soldaten", ()),
+        ("mehr als 6.000", "ukrainische Kriegsgefangene", ()),
+    } <= shown
