@@ -22,6 +22,7 @@ class FigureWords:
     news_durations: frozenset[str] = frozenset()
     label_before: frozenset[str] = frozenset()
     partitive: frozenset[str] = frozenset()
+    phrase_adjectives: frozenset[str] = frozenset()
     vague_before: frozenset[str] = frozenset()
     measure_adjectives: tuple[str, ...] = ()
     age_before: frozenset[str] = frozenset()

@@ -165,8 +165,8 @@ def _label(sentence: str, match: NumberMatch, unit: str | None, lang: Language) 
         return f"{unit} {measured}"
     if unit in TIME_UNITS:
         return unit
-    if before and is_noun(before[-1], words) and before[-1].text not in words.label_before:
-        return f"{unit} {before[-1].text}"  # ``(Jahresumsatz 75,7 Millionen Euro)``
+    if len(before) == 1 and is_noun(before[0], words) and before[0].text not in words.label_before:
+        return f"{unit} {before[0].text}"  # ``(Jahresumsatz 75,7 Millionen Euro)``
     noun = noun_before_preposition(before, words) or clause_subject(before, words, stopwords)
     return f"{unit} {noun}" if noun else unit
 

@@ -46,8 +46,9 @@ _ADJECTIVAL_NOUN_RE = re.compile(
 )
 # Strong plurals with an umlaut in the last syllable, in the dative (``Zusammenstößen``,
 # ``Anschlägen``, ``Fällen``, ``Plätzen``): the nominative drops the ``n``. Consonants after
-# the umlaut keep out feminine plurals such as ``Türen``, ``Gebühren`` and ``Behörden``.
-_UMLAUT_DATIVE_RE = re.compile(r"[äöü](?:ß|g|ll|tz|rzt|dt|ff|ck|nd|ch|st|hl|hn|ss|mm|tt)en$")
+# the umlaut keep out feminine plurals such as ``Türen``, ``Gebühren``, ``Behörden`` and
+# ``Größen`` (``Zusammenstößen`` is listed in ``dative_plurals`` instead).
+_UMLAUT_DATIVE_RE = re.compile(r"[äöü](?:g|ll|tz|rzt|dt|ff|ck|nd|ch|st|hl|hn|ss|mm|tt)en$")
 # Plural nouns in ``-ern`` that are nominatives already (``Eltern``).
 _ERN_NOMINATIVES = frozenset({"eltern", "ostern", "gestern", "kastern"})
 _MONTHS = frozenset({*MONTHS, "Jänner"})
@@ -89,8 +90,11 @@ def is_noun(word: Word, words: FigureWords) -> bool:
     )
 
 
-def _is_adjective(word: Word, stopwords: frozenset[str]) -> bool:
-    return _ADJECTIVE_RE.fullmatch(word.text) is not None and word.text.lower() not in stopwords
+def _is_adjective(word: Word, stopwords: frozenset[str], words: FigureWords) -> bool:
+    lower = word.text.lower()
+    return _ADJECTIVE_RE.fullmatch(word.text) is not None and (
+        lower not in stopwords or lower in words.phrase_adjectives
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +124,11 @@ def noun_phrase(
     adjectives: list[str] = []
     while index < len(following) and len(adjectives) < 4:
         word = following[index]
-        if _is_adjective(word, stopwords) or (
+        if _is_adjective(word, stopwords, words) or (
             word.text.islower()
             and word.text not in stopwords
             and index + 1 < len(following)
-            and _is_adjective(following[index + 1], stopwords)
+            and _is_adjective(following[index + 1], stopwords, words)
         ):
             adjectives.append(word.text)
             index += 1

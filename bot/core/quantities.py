@@ -133,9 +133,11 @@ def _is_name(
             return True  # ``Meister 2019``, ``der Wahl 2012``
         if len(after) > 1 and after[0].capitalised and after[1].capitalised:
             return True  # ``2019 Borussia Dortmund``
-    if previous is None or follows_noun or not previous.capitalised:
+    if previous is None or follows_noun or previous.start == 0:
         return False
-    if previous.start == 0 or not is_noun(previous, words):
+    if not previous.capitalised and any(c.isupper() for c in previous.text):
+        return sentence[previous.end : match.start] == " "  # ``iOS 9``, ``iPhone 6``
+    if not previous.capitalised or not is_noun(previous, words):
         return False
     # ``Boeing 737-800``, ``Jäger 90``: a number right after a noun, with no noun after it.
     return sentence[previous.end : match.start].strip() == ""
