@@ -29,6 +29,7 @@ class FigureWords:
     age_after: frozenset[str] = frozenset()
     dative_before: frozenset[str] = frozenset()
     dative_plurals: tuple[str, ...] = ()
+    ern_plurals: tuple[str, ...] = ()
     not_nouns: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
     count_nouns: frozenset[str] = frozenset()

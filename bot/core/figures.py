@@ -98,6 +98,7 @@ def extract_figures(
     words = lang.figures
     matches = [m for m in find_numbers(sentence) if m.kind == FIGURE]
     readings: list[_Reading | None] = [None] * len(matches)
+    rejected = [False] * len(matches)
     # Right to left: a number tied to the next one takes its unit and label.
     for index in range(len(matches) - 1, -1, -1):
         match = matches[index]
@@ -105,7 +106,11 @@ def extract_figures(
         tied = _tied_to(sentence, matches, index, readings)
         if tied is not None and unit is None:
             unit, label = tied.unit, tied.label
+        elif _coordinated(sentence, matches, index) and rejected[index + 1] and unit is None:
+            rejected[index] = True  # ``23 oder 24 Jahre alt``: the list shares the age
+            continue
         if reject_reason(sentence, match, unit, words):
+            rejected[index] = True
             continue
         if not label:
             label = _label(sentence, match, unit, lang)
@@ -125,6 +130,13 @@ def extract_figures(
             previous_label = label
         figures.append(_figure(sentence, reading, label, hedge, source, source_label, words))
     return tuple(figures)
+
+
+def _coordinated(sentence: str, matches: list[NumberMatch], index: int) -> bool:
+    if index + 1 >= len(matches):
+        return False
+    between = sentence[matches[index].end : matches[index + 1].start]
+    return _COORDINATION_RE.fullmatch(between) is not None
 
 
 def _tied_to(

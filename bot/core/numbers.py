@@ -134,7 +134,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("Dezibel", r"Dezibel|dB"),
     ("Stunden", r"Stunden?"),
     ("Minuten", r"Minuten?"),
-    ("Sekunden", r"Sekunden?"),
+    ("Sekunden", r"Sekunden?|Sek\."),
     ("Tage", r"Tagen?|Tag"),
     ("Wochen", r"Wochen?"),
     ("Monate", r"Monaten?|Monat"),

@@ -49,8 +49,6 @@ _ADJECTIVAL_NOUN_RE = re.compile(
 # the umlaut keep out feminine plurals such as ``Türen``, ``Gebühren``, ``Behörden`` and
 # ``Größen`` (``Zusammenstößen`` is listed in ``dative_plurals`` instead).
 _UMLAUT_DATIVE_RE = re.compile(r"[äöü](?:g|ll|tz|rzt|dt|ff|ck|nd|ch|st|hl|hn|ss|mm|tt)en$")
-# Plural nouns in ``-ern`` that are nominatives already (``Eltern``).
-_ERN_NOMINATIVES = frozenset({"eltern", "ostern", "gestern", "kastern"})
 _MONTHS = frozenset({*MONTHS, "Jänner"})
 
 
@@ -138,7 +136,13 @@ def noun_phrase(
         return None
     head = following[index]
     nxt = following[index + 1] if index + 1 < len(following) else None
-    if nxt is not None and head.text.endswith("er") and is_noun(nxt, words):
+    after_next = following[index + 2] if index + 2 < len(following) else None
+    if (
+        nxt is not None
+        and head.text.endswith("er")
+        and is_noun(nxt, words)
+        and not (after_next is not None and after_next.capitalised)  # ``Deutsche Bank``
+    ):
         adjectives.append(head.text)  # ``Grazer Schülern``, ``Wiener Gemeindebedienstete``
         head = nxt
     return Phrase(tuple(adjectives), head.text, head.end, " ".join(determiner))
@@ -161,7 +165,7 @@ def base_noun(noun: str, *, dative: bool, words: FigureWords) -> str:
     in ``dative_plurals`` (``Bezirken``), since ``Menschen`` or ``Paletten`` are nominatives.
     """
     lower = noun.lower()
-    if lower.endswith("ern") and not lower.endswith(tuple(_ERN_NOMINATIVES)):
+    if lower.endswith("ern") and not lower.endswith(words.ern_plurals):
         return noun[:-1]
     if _ADJECTIVAL_NOUN_RE.search(lower):
         return noun[:-1]

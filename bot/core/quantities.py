@@ -25,7 +25,9 @@ TIME_UNITS = frozenset(
     {"Sekunden", "Minuten", "Stunden", "Tage", "Wochen", "Monate", "Jahre", "Jahrzehnte"}
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
-_MINUTE_RE = re.compile(r"\.\s*(?:\)|/|,)")
+# A number with a dot before ``)``, ``/``, ``,`` or ``+``: a minute or a place in results
+# (``(73.)``, ``(1./26.)``, ``(45.+2)``).
+_MINUTE_RE = re.compile(r"\.\s*(?:\)|/|,|\+)")
 
 
 def reject_reason(
@@ -43,8 +45,15 @@ def reject_reason(
     before = words_before(sentence, match.start)
     after = words_after(sentence, match.end)
     previous = before[-1].text if before else ""
-    if sentence[match.start - 1 : match.start] == "(" and _MINUTE_RE.match(sentence, match.end):
-        return "minute"  # ``(73.)``, ``(73./Elfmeter)``
+    opening = sentence[match.start - 1 : match.start]
+    if opening in {"(", "/"} and _MINUTE_RE.match(sentence, match.end):
+        return "minute"  # ``(73.)``, ``(73./Elfmeter)``, ``(1./26.)``
+    if sentence[max(0, match.start - 2) : match.start] == ".+":
+        return "minute"  # ``(45.+2)``
+    if sentence[match.end : match.end + 1] == ")" and "(" not in sentence[: match.start]:
+        return "label"  # a list item: ``4) Genie an den Tasten``
+    if previous == "Uhr":
+        return "time"  # ``um 20 Uhr 15``
     if previous.lower() in words.vague_before or (
         len(before) > 1 and before[-2].text.lower() == "ein" and previous.lower() == "paar"
     ):

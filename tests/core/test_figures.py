@@ -366,6 +366,12 @@ def shown(sentence: str) -> list[tuple[str, str]]:
         ("Sie landete auf Platz vier.", []),
         ("Zweiter wurde der Titelverteidiger.", []),
         ("Das Tor fiel spät (73.).", []),
+        ("Tore: Rep (48.) bzw. Jamnig (45.+2).", []),
+        ("2. Watabe (JPN) (1./26.)", []),
+        ("4) Genie an den Tasten", []),
+        ("Es beginnt um 20 Uhr 15.", []),
+        ("Er soll 23 oder 24 Jahre alt sein.", []),
+        ("Nach dem Update auf iOS 9 geht es.", []),
         ("Ein Airbus A320-200 musste landen.", []),
         ("Eine Boeing 737-800 musste landen.", []),
         ("Es gilt die Stufe zwei.", []),
@@ -445,6 +451,13 @@ def test_only_quantities_are_figures(sentence, expected):
         ("Es wurden 120 Paletten zerstört.", [("120", "Paletten")]),
         ("Die Liste kommt auf sieben Mandaten.", [("sieben", "Mandate")]),
         ("Mit 55 Menschen war es voll.", [("55", "Menschen")]),
+        ("Es gibt 56 Nummern von Beamten.", [("56", "Nummern")]),
+        (
+            "Sie sahen Gegner in vier unterschiedlichen Größen.",
+            [("vier", "unterschiedliche Größen")],
+        ),
+        ("Es starben zwei weitere Opfer.", [("zwei", "weitere Opfer")]),
+        ("Es zahlten die fünf Geldhäuser Deutsche Bank und Citigroup.", [("fünf", "Geldhäuser")]),
         # Units measure the noun after them.
         ("Sie ernteten 300 Tonnen Weizen.", [("300 Tonnen", "Tonnen Weizen")]),
         (
