@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from bot.core.figure_words import FigureWords
@@ -117,7 +118,7 @@ def extract_figures(
         readings[index] = _Reading(match, unit, label)
     figures: list[Figure] = []
     previous_label = ""
-    hedge = _hedge(sentence)
+    hedge = _hedge(sentence) if any(readings) else None
     for reading in readings:
         if reading is None:
             continue
@@ -257,20 +258,28 @@ def _figure(
     )
 
 
+@lru_cache(maxsize=8)
+def _qualifier_re(qualifiers: tuple[str, ...]) -> re.Pattern[str]:
+    """Return one pattern for every qualifier before a number (longest first wins)."""
+    return re.compile(
+        r"(?<![\w.])(" + "|".join(map(re.escape, qualifiers)) + r")\s+$", re.IGNORECASE
+    )
+
+
 def _qualifier_before(sentence: str, start: int, words: FigureWords) -> tuple[str, int] | None:
     """Return the qualifier before a number and where it starts (``mehr als``, ``rund``)."""
-    head = sentence[max(0, start - 30) : start]
+    if not words.qualifiers:
+        return None
     offset = max(0, start - 30)
-    for qualifier in words.qualifiers:  # longest first
-        found = re.search(r"(?<![\w.])" + re.escape(qualifier) + r"\s+$", head, re.IGNORECASE)
-        if found is None:
-            continue
-        if qualifier == "über":
-            verb = re.search(r"(\w+)\s+$", head[: found.start()])
-            if verb and verb.group(1).lower().startswith(words.ueber_verbs):
-                return None  # ``verfügt über 120 Sitze``: the verb's own preposition
-        return qualifier, offset + found.start()
-    return None
+    found = _qualifier_re(words.qualifiers).search(sentence, offset, start)
+    if found is None:
+        return None
+    qualifier = found.group(1).lower()
+    if qualifier == "über":
+        verb = re.search(r"(\w+)\s+$", sentence[offset : found.start()])
+        if verb and verb.group(1).lower().startswith(words.ueber_verbs):
+            return None  # ``verfügt über 120 Sitze``: the verb's own preposition
+    return qualifier, found.start()
 
 
 def _hedge(sentence: str) -> str | None:
