@@ -73,7 +73,10 @@ def _group(figures: Sequence[Figure]) -> list[_Group]:
         target = by_head.get((key, mine))
         if target is None and _distinct(figure.value):
             # An uncommon value from another source: the same fact under another label.
-            target = next((g for g in by_value.get(key, ()) if g.origins - {who}), None)
+            target = next(
+                (g for g in by_value.get(key, ()) if len(g.origins) > 1 or who not in g.origins),
+                None,
+            )
         if target is None:
             target = _Group()
             by_value.setdefault(key, []).append(target)
