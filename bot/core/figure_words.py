@@ -22,8 +22,11 @@ class FigureWords:
     news_durations: frozenset[str] = frozenset()
     label_before: frozenset[str] = frozenset()
     partitive: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()
     phrase_adjectives: frozenset[str] = frozenset()
     vague_before: frozenset[str] = frozenset()
+    nominalisers: frozenset[str] = frozenset()
     measure_adjectives: tuple[str, ...] = ()
     age_before: frozenset[str] = frozenset()
     age_after: frozenset[str] = frozenset()
@@ -33,6 +36,7 @@ class FigureWords:
     not_nouns: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
     count_nouns: frozenset[str] = frozenset()
+    time_nouns: frozenset[str] = frozenset()
     hedge_cues: frozenset[str] = frozenset()
 
     @classmethod

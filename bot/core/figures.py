@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from bot.core.figure_words import FigureWords
 from bot.core.language import Language
 from bot.core.models import Figure, Source
-from bot.core.numbers import FIGURE, NumberMatch, find_numbers
+from bot.core.numbers import FIGURE, VAGUE, NumberMatch, find_numbers
 from bot.core.phrases import (
     Word,
     base_form,
@@ -117,20 +117,36 @@ def extract_figures(
             label = _label(sentence, match, unit, lang)
         readings[index] = _Reading(match, unit, label)
     figures: list[Figure] = []
-    previous_label = ""
+    previous_label = _vague_antecedent(sentence, matches, lang) if any(readings) else ""
     hedge = _hedge(sentence) if any(readings) else None
     for reading in readings:
         if reading is None:
             continue
         label = reading.label
         if (not label or label == reading.unit) and previous_label:
-            label = _elliptic(sentence, reading, previous_label, figures[-1]) or label
+            last = figures[-1] if figures else None
+            label = _elliptic(sentence, reading, previous_label, last) or label
         elif not label:
             label = _clause_label(sentence, reading, lang.stopwords)
-        if label and label != reading.unit:
-            previous_label = label
+        noun = label.removeprefix(f"{reading.unit} ") if reading.unit else label
+        if noun and noun != reading.unit:
+            previous_label = noun
         figures.append(_figure(sentence, reading, label, hedge, source, source_label, words))
     return tuple(figures)
+
+
+def _vague_antecedent(sentence: str, matches: list[NumberMatch], lang: Language) -> str:
+    """Return what a vague number before the first figure counts (``Tausende Beschäftigte``).
+
+    ``Tausende Beschäftigte sind betroffen: Rund 700 arbeiten …`` counts Beschäftigte.
+    """
+    first = matches[0].start if matches else len(sentence)
+    for match in find_numbers(sentence[:first]):
+        if match.kind == VAGUE:
+            phrase = noun_phrase(words_after(sentence, match.end), lang.figures, lang.stopwords)
+            if phrase is not None:
+                return base_form(phrase, dative=False, words=lang.figures)
+    return ""
 
 
 def _coordinated(sentence: str, matches: list[NumberMatch], index: int) -> bool:
@@ -176,12 +192,25 @@ def _label(sentence: str, match: NumberMatch, unit: str | None, lang: Language) 
     measured = _measured_after(after, words, stopwords)
     if measured:
         return f"{unit} {measured}"
+    bracketed = _before_brackets(sentence, match.start, words)
+    if bracketed:
+        return f"{unit} {bracketed}"  # ``Spar (30 Prozent)``, ``jeder Zweite (68 Prozent)``
     if unit in TIME_UNITS:
         return unit
     if len(before) == 1 and is_noun(before[0], words) and before[0].text not in words.label_before:
         return f"{unit} {before[0].text}"  # ``(Jahresumsatz 75,7 Millionen Euro)``
     noun = noun_before_preposition(before, words) or clause_subject(before, words, stopwords)
     return f"{unit} {noun}" if noun else unit
+
+
+def _before_brackets(sentence: str, start: int, words: FigureWords) -> str:
+    """Return the noun (with ``jeder``) right before ``(`` when a figure opens the brackets."""
+    found = re.search(
+        r"((?:jede[rs]?\s+)?[A-ZÄÖÜ][\w-]*)\s*\(\s*(?:[a-zäöü.]+\s+){0,3}$", sentence[:start]
+    )
+    if found is None or found.group(1).split()[-1] in words.not_nouns:
+        return ""
+    return found.group(1)
 
 
 def _measured_after(after: list[Word], words: FigureWords, stopwords: frozenset[str]) -> str:
@@ -200,19 +229,30 @@ def _measured_after(after: list[Word], words: FigureWords, stopwords: frozenset[
     if is_noun(after[0], words):
         phrase = noun_phrase(after, words, stopwords)
         return phrase.noun if phrase else ""
+    phrase = noun_phrase(after, words, stopwords)  # ``153.000 Euro im Voraus erhaltene Hilfe``
+    if phrase is not None and phrase.adjectives and phrase.adjectives[0] in words.prepositions:
+        return base_form(phrase, dative=False, words=words)
     return ""
 
 
-def _elliptic(sentence: str, reading: _Reading, previous: str, before: Figure) -> str:
+def _elliptic(sentence: str, reading: _Reading, previous: str, before: Figure | None) -> str:
     """Return the label of a number with no noun taken from the figure before it.
 
-    ``45.000 Teilnehmer, davon 16.000 in Duisburg``; a share in brackets after a count
-    measures that count: ``304 Stimmen (mehr als 52 Prozent)``.
+    ``45.000 Teilnehmer, davon 16.000 in Duisburg``; a share or a conversion in brackets
+    measures the figure before it (``304 Stimmen (mehr als 52 Prozent)``, ``10.000 Dollar (gut
+    9.000 Euro)``, ``… Dollar, umgerechnet etwa 2,1 Millionen Euro``); a unit repeated
+    measures the same thing (``von den 750.000 Tonnen Abfällen sind 491.000 Tonnen``).
     """
     if reading.unit is None:
         return previous
+    if before is None:
+        return ""
     gap = sentence[before.start + len(before.text) : reading.match.start]
-    if re.fullmatch(r"\s*(?:[A-ZÄÖÜ][\w-]*\s*)?\(\s*(?:[a-zäöü.]+\s+){0,3}", gap):
+    if (
+        re.fullmatch(r"\s*(?:[A-ZÄÖÜ][\w-]*\s*)?\(\s*(?:[a-zäöü.]+\s+){0,3}", gap)
+        or re.search(r"umgerechnet\s+(?:[a-zäöü.]+\s+){0,2}$", gap)
+        or (before.unit == reading.unit and not re.search(r"[–:;]| - ", gap))
+    ):
         return f"{reading.unit} {previous}"
     return ""
 

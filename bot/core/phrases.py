@@ -35,7 +35,7 @@ class Word:
 # Words (with inner hyphens) and single marks; the dot of ``Nr.`` is a mark of its own.
 _WORD_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?|[^\w\s]")
 # Characters looked at on each side of a number: more than any noun phrase or clause opening
-# the rules read (12 words); keeps the cost per number flat in long sentences.
+# the rules read (20 words); keeps the cost per number flat in long sentences.
 WINDOW_CHARS = 200
 # Marks that end a clause: a noun phrase never reaches over them.
 CLAUSE_MARKS = frozenset(',;:()[]–—"„“”»«?!')
@@ -70,7 +70,7 @@ def words_after(sentence: str, end: int, *, limit: int = 8) -> list[Word]:
     return found
 
 
-def words_before(sentence: str, start: int, *, limit: int = 12) -> list[Word]:
+def words_before(sentence: str, start: int, *, limit: int = 20) -> list[Word]:
     """Return up to ``limit`` words before ``start`` in the same clause, nearest last."""
     found: list[Word] = []
     begin = max(0, start - WINDOW_CHARS)
@@ -129,6 +129,10 @@ def noun_phrase(
     adjectives: list[str] = []
     while index < len(following) and len(adjectives) < 4:
         word = following[index]
+        if _extended_attribute(following, index, words, stopwords):
+            adjectives.extend(w.text for w in following[index : index + 2])
+            index += 2  # ``drei in Nordkorea festgehaltene Nordamerikaner``
+            continue
         if _is_adjective(word, stopwords, words) or (
             word.text.islower()
             and word.text not in stopwords
@@ -152,7 +156,27 @@ def noun_phrase(
     ):
         adjectives.append(head.text)  # ``Grazer Schülern``, ``Wiener Gemeindebedienstete``
         head = nxt
+    at = following.index(head)
+    if (
+        at + 3 < len(following)
+        and following[at + 1].text == "-"
+        and following[at + 2].text in {"und", "oder", "bzw"}
+        and is_noun(following[at + 3], words)
+    ):
+        last = following[at + 3]  # ``Kurz- und Mittelstreckenflüge``
+        noun = f"{head.text}- {following[at + 2].text} {last.text}"
+        return Phrase(tuple(adjectives), noun, last.end, " ".join(determiner))
     return Phrase(tuple(adjectives), head.text, head.end, " ".join(determiner))
+
+
+def _extended_attribute(
+    following: list[Word], index: int, words: FigureWords, stopwords: frozenset[str]
+) -> bool:
+    """Tell ``in Nordkorea festgehaltenen`` (preposition, noun, participle) from a clause."""
+    if index + 2 >= len(following) or following[index].text not in words.prepositions:
+        return False
+    noun, participle = following[index + 1], following[index + 2]
+    return is_noun(noun, words) and _is_adjective(participle, stopwords, words)
 
 
 def base_form(phrase: Phrase, *, dative: bool, words: FigureWords) -> str:
@@ -205,14 +229,10 @@ def clause_subject(
         if word.text.lower() not in articles:
             continue
         previous = before[index - 1].text.lower() if index else ""
-        if (
-            previous
-            and previous not in {"und", "oder", "doch", "aber", "dass", "denn"}
-            and (previous in stopwords or not before[index - 1].capitalised)
-        ):
-            continue
+        if previous in words.prepositions:
+            continue  # ``in dem Zeitraum``: no subject
         phrase = noun_phrase(before[index + 1 :], words, stopwords)
-        if phrase is None or phrase.noun in words.measure_nouns:
+        if phrase is None or phrase.noun in words.measure_nouns | words.time_nouns:
             continue
         rest = [w for w in before if w.start >= phrase.end]
         if rest and rest[0].text.lower() in words.hedge_cues:
@@ -232,7 +252,9 @@ def noun_before_preposition(before: list[Word], words: FigureWords) -> str | Non
     5.000 Euro`` -> ``Strafe``; ``ein Wert ab 30`` -> ``Wert``.
     """
     index = len(before) - 1
-    while index >= 0 and before[index].text.lower() in words.qualifiers:
+    while index >= 0 and (
+        before[index].text.lower() in words.qualifiers or before[index].text in words.fillers
+    ):
         index -= 1
     if index < 1 or before[index].text.lower() not in {"von", "ab"}:
         return None
@@ -240,8 +262,8 @@ def noun_before_preposition(before: list[Word], words: FigureWords) -> str | Non
     if before[index].text in words.measure_nouns and index >= 2 and before[index - 1].text == "in":
         index -= 2  # ``in Höhe von``
     noun = before[index]
-    if not is_noun(noun, words) or noun.text in words.count_nouns:
-        return None
+    if not is_noun(noun, words) or noun.text in words.count_nouns | words.time_nouns:
+        return None  # ``im Laufe der Jahre von 25.000 Dollar``: ``von`` is temporal
     return noun.text
 
 

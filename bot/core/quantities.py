@@ -67,6 +67,8 @@ def reject_reason(
             return "anchor"
     elif unit is None and _is_age(match, before, after, words) and _ages_follow(sentence, match):
         return "age"
+    if re.match(r"-\s+(?:bis|und|oder)\s+\d+-[Jj]ährig", sentence[match.end :]):
+        return "age"  # ``bei den 14- bis 29-Jährigen``
     if (
         unit == "Prozent"
         and match.value == 100
@@ -76,6 +78,13 @@ def reject_reason(
         return "speech"  # ``zu hundert Prozent sicher``, ``bei 100 Prozent angelangt``
     if unit is None and match.unit is None and _is_name(sentence, match, before, after, words):
         return "label"
+    if (
+        match.text[:1].isupper()
+        and match.text.isalpha()
+        and previous.lower() in words.nominalisers
+        and not (after and is_noun(after[0], words))
+    ):
+        return "label"  # a number word used as a noun: ``die erste Elf``, ``eine Sieben``
     return None
 
 
@@ -137,6 +146,8 @@ def _is_name(
     """Tell a number that names (a year, a model, a label) from a bare count."""
     previous = before[-1] if before else None
     follows_noun = bool(after) and is_noun(after[0], words)
+    if previous is not None and previous.text.lower() in words.qualifiers:
+        return False  # ``Rund 700 arbeiten …``
     if _YEAR_RE.fullmatch(match.text):
         if previous is not None and previous.capitalised and is_noun(previous, words):
             return True  # ``Meister 2019``, ``der Wahl 2012``

@@ -372,6 +372,7 @@ def shown(sentence: str) -> list[tuple[str, str]]:
         ("Es beginnt um 20 Uhr 15.", []),
         ("Er soll 23 oder 24 Jahre alt sein.", []),
         ("Nach dem Update auf iOS 9 geht es.", []),
+        ("Mir fehlt noch einiges, um die erste Elf zu trainieren.", []),
         ("Ein Airbus A320-200 musste landen.", []),
         ("Eine Boeing 737-800 musste landen.", []),
         ("Es gilt die Stufe zwei.", []),
@@ -457,6 +458,29 @@ def test_only_quantities_are_figures(sentence, expected):
             [("vier", "unterschiedliche Größen")],
         ),
         ("Es starben zwei weitere Opfer.", [("zwei", "weitere Opfer")]),
+        (
+            "Tausende Beschäftigte sind betroffen: Rund 700 arbeiten für die Sparte.",
+            [("Rund 700", "Beschäftigte")],
+        ),
+        (
+            "Er ist einer von drei in Nordkorea festgehaltenen Nordamerikanern.",
+            [("drei", "in Nordkorea festgehaltene Nordamerikaner")],
+        ),
+        (
+            "Es fallen 1.000 von 3.000 Kurz- und Mittelstreckenflügen aus.",
+            [
+                ("1.000", "Kurz- und Mittelstreckenflüge"),
+                ("3.000", "Kurz- und Mittelstreckenflüge"),
+            ],
+        ),
+        (
+            "Sie vergaben Kredite im Wert von umgerechnet 34 Mrd. Euro.",
+            [("34 Mrd. Euro", "Euro Wert")],
+        ),
+        (
+            "Dort sollen die Gehälter um rund 40 Prozent darunter liegen.",
+            [("rund 40 Prozent", "Prozent Gehälter")],
+        ),
         ("Es zahlten die fünf Geldhäuser Deutsche Bank und Citigroup.", [("fünf", "Geldhäuser")]),
         # Units measure the noun after them.
         ("Sie ernteten 300 Tonnen Weizen.", [("300 Tonnen", "Tonnen Weizen")]),
