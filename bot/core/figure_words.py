@@ -24,6 +24,7 @@ class FigureWords:
     partitive: frozenset[str] = frozenset()
     prepositions: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
+    year_titles: tuple[str, ...] = ()
     phrase_adjectives: frozenset[str] = frozenset()
     vague_before: frozenset[str] = frozenset()
     nominalisers: frozenset[str] = frozenset()

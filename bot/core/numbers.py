@@ -436,8 +436,9 @@ def _classify(
     if adjective:
         suffix = adjective.group(1).lower()
         return (AGE if suffix == "jährig" else FIGURE), _ADJ_UNITS[suffix], adjective.end()
-    if after.startswith(")") and re.search(r"[A-ZÄÖÜ][\w-]*[a-zäöüß] \($", before):
-        return (AGE if atom.value <= MAX_AGE else OTHER), None, end  # ``Selenskyj (47)``
+    if after.startswith(")") and re.search(r"(?:[A-ZÄÖÜ][\w-]*[a-zäöüß]|\b[IVX]+\.) \($", before):
+        # ``Selenskyj (47)``, ``Elizabeth II. (89)``
+        return (AGE if atom.value <= MAX_AGE else OTHER), None, end
     if _NAME_BEFORE_RE.search(before):
         return NAME, None, end
     if after.startswith(".") and not atom.word and end == number_end:

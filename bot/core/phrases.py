@@ -240,7 +240,7 @@ def clause_subject(
         return base_form(phrase, dative=False, words=words)
     if len(before) > 1 and before[0].text in {"Unter", "Von", "Bei"}:
         phrase = noun_phrase(before[1:], words, stopwords)  # ``Unter Jugendlichen sind 60 %``
-        if phrase is not None:
+        if phrase is not None and not phrase.determiner:
             return base_form(phrase, dative=True, words=words)
     return None
 

@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 
 from bot.core.figure_words import FigureWords
-from bot.core.numbers import NumberMatch
+from bot.core.numbers import NumberMatch, parse_number_word
 from bot.core.phrases import Word, is_noun, words_after, words_before
 
 TIME_UNITS = frozenset(
     {"Sekunden", "Minuten", "Stunden", "Tage", "Wochen", "Monate", "Jahre", "Jahrzehnte"}
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+# Words between an anchor preposition and its duration (``seit mehr als drei Jahren``).
+_ANCHOR_SKIP = frozenset({"den", "die", "der", "dem", "als", "mehr", "weniger"})
+# A ratio: ``Eins zu Zehn``, ``110 zu 65``.
+_RATIO_AFTER_RE = re.compile(r"\s+zu\s+(?:\d|[A-Za-zäöü]+\b)")
 # A number with a dot before ``)``, ``/``, ``,`` or ``+``: a minute or a place in results
 # (``(73.)``, ``(1./26.)``, ``(45.+2)``).
 _MINUTE_RE = re.compile(r"\.\s*(?:\)|/|,|\+)")
@@ -54,6 +58,8 @@ def reject_reason(
         return "label"  # a list item: ``4) Genie an den Tasten``
     if previous == "Uhr":
         return "time"  # ``um 20 Uhr 15``
+    if _is_ratio(sentence, match, before):
+        return "ratio"  # ``etwa Eins zu Zehn``, ``110 zu 65``
     if previous.lower() in words.vague_before or (
         len(before) > 1 and before[-2].text.lower() == "ein" and previous.lower() == "paar"
     ):
@@ -88,6 +94,17 @@ def reject_reason(
     return None
 
 
+def _is_ratio(sentence: str, match: NumberMatch, before: list[Word]) -> bool:
+    after = _RATIO_AFTER_RE.match(sentence, match.end)
+    if after is not None:
+        word = re.sub(r"\W+$", "", sentence[after.start() :].split()[1])
+        return word[:1].isdigit() or parse_number_word(word) is not None
+    if len(before) > 1 and before[-1].text == "zu":
+        ahead = before[-2].text
+        return ahead.isdigit() or parse_number_word(ahead) is not None
+    return False
+
+
 def _is_anchor(before: list[Word], after: list[Word], words: FigureWords) -> bool:
     if after and after[0].text.lower() in words.news_durations:
         return False
@@ -99,15 +116,7 @@ def _is_anchor(before: list[Word], after: list[Word], words: FigureWords) -> boo
     for word in reversed(lowered):
         if word in words.anchor_before:
             return True
-        if word not in words.qualifiers and word not in {
-            "den",
-            "die",
-            "der",
-            "dem",
-            "als",
-            "mehr",
-            "weniger",
-        }:
+        if word not in words.qualifiers and word not in words.fillers and word not in _ANCHOR_SKIP:
             return False
     return False
 
@@ -151,6 +160,8 @@ def _is_name(
     if _YEAR_RE.fullmatch(match.text):
         if previous is not None and previous.capitalised and is_noun(previous, words):
             return True  # ``Meister 2019``, ``der Wahl 2012``
+        if after and after[0].text.lower().endswith(words.year_titles):
+            return True  # ``2010 Weltmeister``
         if len(after) > 1 and after[0].capitalised and after[1].capitalised:
             return True  # ``2019 Borussia Dortmund``
     if previous is None or follows_noun or previous.start == 0:

@@ -22,10 +22,17 @@ def test_number_recall_stays_above_floor(name: str, floor: float) -> None:
     assert tally.extra / tally.figures <= MAX_OUTSIDE_GOLD
 
 
-# Floors a little below the gold set as measured at commit time (benchmarks/RESULTS.md:
-# recall tune 0.97 / test 0.89, qualifier and unit right 1.00 / 1.00, false figures 2 of 39 /
-# 1 of 41 negatives). Raise them when the benchmark improves; never lower them silently.
-GOLD_FLOORS = {"tune": (0.95, 0.97, 2), "test": (0.86, 0.97, 1)}
+# Floors a little below the gold set as measured at commit time (benchmarks/RESULTS.md,
+# final rules: recall tune 0.97, test 0.92, test2 0.91, test3 0.79, test4 0.77; qualifier and
+# unit right 1.00 everywhere; false figures 2, 1, 0, 0, 3). Raise them when the benchmark
+# improves; never lower them silently.
+GOLD_FLOORS = {
+    "tune": (0.95, 0.97, 2),
+    "test": (0.90, 0.97, 1),
+    "test2": (0.88, 0.97, 0),
+    "test3": (0.76, 0.97, 0),
+    "test4": (0.75, 0.97, 3),
+}
 
 
 @pytest.mark.parametrize(("half", "floors"), GOLD_FLOORS.items(), ids=list(GOLD_FLOORS))
