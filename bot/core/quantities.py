@@ -27,6 +27,8 @@ TIME_UNITS = frozenset(
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # Words between an anchor preposition and its duration (``seit mehr als drei Jahren``).
 _ANCHOR_SKIP = frozenset({"den", "die", "der", "dem", "als", "mehr", "weniger"})
+# Words before a qualified year that keep it a year (``bis mindestens 2024``).
+_YEAR_CUES = frozenset({"bis", "seit", "ab", "anfang", "ende", "mitte", "jahr", "jahres"})
 # A ratio: ``Eins zu Zehn``, ``110 zu 65``.
 _RATIO_AFTER_RE = re.compile(r"\s+zu\s+(?:\d|[A-Za-zäöü]+\b)")
 # A number with a dot before ``)``, ``/``, ``,`` or ``+``: a minute or a place in results
@@ -154,17 +156,21 @@ def _is_name(
 ) -> bool:
     """Tell a number that names (a year, a model, a label) from a bare count."""
     previous = before[-1] if before else None
-    follows_noun = bool(after) and is_noun(after[0], words)
-    if previous is not None and previous.text.lower() in words.qualifiers:
-        return False  # ``Rund 700 arbeiten …``
+    # A noun within the next words (``921 einschlägige Delikte``) makes the number a count.
+    follows_noun = any(is_noun(w, words) for w in after[:4])
     if _YEAR_RE.fullmatch(match.text):
         if previous is not None and previous.capitalised and is_noun(previous, words):
             return True  # ``Meister 2019``, ``der Wahl 2012``
         if after and after[0].text.lower().endswith(words.year_titles):
             return True  # ``2010 Weltmeister``
+        cues = {w.text.lower() for w in before[-3:]}
+        if cues & _YEAR_CUES and not (after and is_noun(after[0], words)):
+            return True  # ``bis mindestens 2024``
         if len(after) > 1 and after[0].capitalised and after[1].capitalised:
             return True  # ``2019 Borussia Dortmund``
-    if previous is None or follows_noun or previous.start == 0:
+    if previous is not None and previous.text.lower() in words.qualifiers:
+        return False  # ``Rund 700 arbeiten …``
+    if previous is None or follows_noun or previous.start == 0 or not match.text[0].isdigit():
         return False
     if not previous.capitalised and any(c.isupper() for c in previous.text):
         return sentence[previous.end : match.start] == " "  # ``iOS 9``, ``iPhone 6``

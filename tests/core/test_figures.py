@@ -380,6 +380,7 @@ def shown(sentence: str) -> list[tuple[str, str]]:
         ("Das Verhältnis ist etwa Eins zu Zehn.", []),
         ("Sein Blutdruck beträgt 110 zu 65.", []),
         ("Bei den 14- bis 29-Jährigen ist es anders.", []),
+        ("Die Station soll bis mindestens 2024 in Betrieb bleiben.", []),
         ("Ein Airbus A320-200 musste landen.", []),
         ("Eine Boeing 737-800 musste landen.", []),
         ("Es gilt die Stufe zwei.", []),
@@ -465,6 +466,11 @@ def test_only_quantities_are_figures(sentence, expected):
             [("vier", "unterschiedliche Größen")],
         ),
         ("Es starben zwei weitere Opfer.", [("zwei", "weitere Opfer")]),
+        (
+            "Die Polizei zählte nach Erkenntnissen 921 einschlägige Delikte.",
+            [("921", "einschlägige Delikte")],
+        ),
+        ("Sie hat eine Auflage von 10.000 Exemplaren.", [("10.000", "Exemplare")]),
         (
             "Tausende Beschäftigte sind betroffen: Rund 700 arbeiten für die Sparte.",
             [("Rund 700", "Beschäftigte")],
