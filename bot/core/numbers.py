@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.core.units import CURRENCY_BEFORE_RE, CURRENCY_UNITS, unit_at
+
 # Kinds of numbers. Only FIGURE is a key-figure candidate.
 FIGURE, DATE, YEAR, TIME, AGE, ORDINAL = "figure", "date", "year", "time", "age", "ordinal"
 NAME, LAW, PHONE, SCORE = "name", "law", "phone", "score"
@@ -84,86 +86,6 @@ _SCALE_RE = re.compile(
     r"[ \u00a0](Tausend|Tsd\.|Millionen|Million|Mio\.?|Mill\.|Milliarden|Milliarde|Mrd\.?"
     r"|Billionen|Billion|Bio\.)(?!\w)"
 )
-# Units and currencies after a number: canonical name, then the spellings (longest first).
-UNITS: tuple[tuple[str, str], ...] = (
-    ("Prozentpunkte", r"Prozentpunkten?"),
-    ("Basispunkte", r"Basispunkten?"),
-    ("Prozent", r"Prozent|%"),
-    ("Euro", r"Euro|€|EUR"),
-    ("Dollar", r"US-Dollar|Dollar|US-\$|\$|USD"),
-    ("Franken", r"Franken|CHF"),
-    ("Pfund", r"Pfund|£|GBP"),
-    ("Yen", r"Yen|JPY"),
-    ("Yuan", r"Yuan|Renminbi|CNY"),
-    ("Rubel", r"Rubel"),
-    ("Kronen", r"Kronen"),
-    ("Mark", r"Mark|DM"),
-    ("Schilling", r"Schilling"),
-    ("Cent", r"Cent"),
-    # Speeds before lengths: "Kilometer pro Stunde" is a speed, not "Kilometer".
-    ("km/h", r"km/h|Stundenkilometern?|Kilometern? pro Stunde|Kilometern? in der Stunde"),
-    ("m/s", r"m/s|Metern? pro Sekunde"),
-    ("Quadratkilometer", r"Quadratkilometern?|km²"),
-    ("Quadratmeter", r"Quadratmetern?|m²|qm"),
-    ("Kubikmeter", r"Kubikmetern?|m³"),
-    ("Hektar", r"Hektar|ha"),
-    ("Kilometer", r"Kilometern?|km"),
-    ("Zentimeter", r"Zentimetern?|cm"),
-    ("Millimeter", r"Millimetern?|mm"),
-    ("Meter", r"Metern?|m"),
-    ("Meilen", r"Seemeilen|Meilen"),
-    ("Tonnen", r"Tonnen|t"),
-    ("Kilogramm", r"Kilogramm|Kilo|kg"),
-    ("Milligramm", r"Milligramm|mg"),
-    ("Mikrogramm", r"Mikrogramm|µg"),
-    ("Gramm", r"Gramm|g"),
-    ("Hektoliter", r"Hektolitern?|hl"),
-    ("Milliliter", r"Millilitern?|ml"),
-    ("Liter", r"Litern?"),
-    ("Barrel", r"Barrel"),
-    ("Grad", r"Grad(?: Celsius)?|°C|°"),
-    # Energy before power: "Kilowattstunden" is not "Kilowatt".
-    ("Terawattstunden", r"Terawattstunden|TWh"),
-    ("Gigawattstunden", r"Gigawattstunden|GWh"),
-    ("Megawattstunden", r"Megawattstunden|MWh"),
-    ("Kilowattstunden", r"Kilowattstunden|kWh"),
-    ("Gigawatt", r"Gigawatt|GW"),
-    ("Megawatt", r"Megawatt|MW"),
-    ("Kilowatt", r"Kilowatt|kW"),
-    ("PS", r"PS"),
-    ("Dezibel", r"Dezibel|dB"),
-    ("Stunden", r"Stunden?"),
-    ("Minuten", r"Minuten?"),
-    ("Sekunden", r"Sekunden?|Sek\."),
-    ("Tage", r"Tagen?|Tag"),
-    ("Wochen", r"Wochen?"),
-    ("Monate", r"Monaten?|Monat"),
-    ("Jahrzehnte", r"Jahrzehnten?"),
-    ("Jahre", r"Jahren?|Jahr"),
-)
-# Every unit ends at a word end, so a compound is never cut by a unit that is its prefix.
-_UNIT_RES = tuple(
-    (name, re.compile(r"[ \u00a0]?(?:" + pattern + r")(?![\w$€£¥])")) for name, pattern in UNITS
-)
-# Currencies written before the number (``US-$ 1.234,50``, ``€ 5``, ``CHF 20``).
-_CURRENCY_BEFORE_RE = re.compile(
-    r"(?<![\w$€£])(US-\$|US\$|\$|€|EUR|USD|CHF|£|GBP|¥|JPY|Fr\.|sFr\.)[ \u00a0]?$"
-)
-_CURRENCY_UNITS = {
-    "US-$": "Dollar",
-    "US$": "Dollar",
-    "$": "Dollar",
-    "USD": "Dollar",
-    "€": "Euro",
-    "EUR": "Euro",
-    "CHF": "Franken",
-    "Fr.": "Franken",
-    "sFr.": "Franken",
-    "£": "Pfund",
-    "GBP": "Pfund",
-    "¥": "Yen",
-    "JPY": "Yen",
-}
 # Adjectives built on a number (``30-tägige``): suffix stem -> unit; ``jährig`` is an age.
 _ADJ_UNITS = {
     "tägig": "Tage",
@@ -320,7 +242,7 @@ def _atoms(text: str) -> list[_Atom]:
             _SCALE_RE.match(text, match.end())
             or (
                 _ONE_QUALIFIER_RE.search(text[max(0, match.start() - 15) : match.start()])
-                and _unit_at(text, match.end())[0] is not None
+                and unit_at(text, match.end())[0] is not None
             )
         ):
             atoms.append(_Atom(match.start(), match.end(), 1.0, True))
@@ -377,9 +299,9 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         kind, unit, end = _classify(text, atom, start, number_end, end)
         if between and high is not None:  # ``zwischen 20 und 30``: the range starts at zwischen
             start -= len(between.group())
-        currency = _CURRENCY_BEFORE_RE.search(text, max(0, start - 6), start)
+        currency = CURRENCY_BEFORE_RE.search(text, max(0, start - 6), start)
         if currency and kind == FIGURE and unit is None:  # ``US-$ 1.234,50``, ``€ 5``
-            unit, start = _CURRENCY_UNITS[currency.group(1)], currency.start()
+            unit, start = CURRENCY_UNITS[currency.group(1)], currency.start()
         found.append(NumberMatch(start, end, text[start:end], value, kind, high, unit))
     return tuple(found)
 
@@ -387,13 +309,6 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
 def _scaled(text: str, value: float, end: int) -> tuple[float, int]:
     match = _SCALE_RE.match(text, end)
     return (value, end) if match is None else (value * _SCALES[match[1].lower()], match.end())
-
-
-def _unit_at(text: str, end: int) -> tuple[str | None, int]:
-    for name, pattern in _UNIT_RES:
-        if match := pattern.match(text, end):
-            return name, match.end()
-    return None, end
 
 
 def _classify(
@@ -404,7 +319,7 @@ def _classify(
     before = text[max(0, start - 30) : start]
     after = text[end : end + 30]
     prev = text[start - 1] if start else " "
-    unit, unit_end = _unit_at(text, end)
+    unit, unit_end = unit_at(text, end)
     adjective = _ADJ_UNIT_RE.match(text, end)
     if atom.kind == VAGUE:
         return VAGUE, None, end
@@ -444,7 +359,7 @@ def _classify(
     if after.startswith(".") and not atom.word and end == number_end:
         price = re.match(r"\.[-\u2013]{1,2}", after)  # ``14.-- €``
         if price:
-            unit, unit_end = _unit_at(text, end + price.end())
+            unit, unit_end = unit_at(text, end + price.end())
             return FIGURE, unit, max(unit_end, end + price.end())
         if _DAY_MONTH_RE.match(after):
             return DATE, None, end
