@@ -74,6 +74,11 @@ _HEDGE_RES = (
     re.compile(r"(?<!\w)[Nn]ach\s+[A-ZÄÖÜ][\w-]*angaben"),
     re.compile(r"(?:(?:[Dd]er|[Dd]es|[Dd]em|[Dd]en)\s+)?[A-ZÄÖÜ][\w-]*\s+zufolge"),
 )
+# Between two figures: an apposition restating the first (``100 Prozent des Biomülls, das sind
+# jährlich rund 18.000 Tonnen``).
+_APPOSITION = re.compile(
+    r"(?:\s+(?:der|des)\s+[\w-]+)?\s*,\s+das\s+(?:sind|ist|entspricht)\s+(?:[a-zäöü.]+\s+){0,3}"
+)
 # Longest outlet-free title shown as a source label, in words.
 SHORT_TITLE_WORDS = 6
 
@@ -251,6 +256,7 @@ def _elliptic(sentence: str, reading: _Reading, previous: str, before: Figure | 
     if (
         re.fullmatch(r"\s*(?:[A-ZÄÖÜ][\w-]*\s*)?\(\s*(?:[a-zäöü.]+\s+){0,3}", gap)
         or re.search(r"umgerechnet\s+(?:[a-zäöü.]+\s+){0,2}$", gap)
+        or re.fullmatch(_APPOSITION, gap)
         or (before.unit == reading.unit and not re.search(r"[–:;]| - ", gap))
     ):
         return f"{reading.unit} {previous}"

@@ -472,6 +472,13 @@ def test_only_quantities_are_figures(sentence, expected):
         ),
         ("Sie hat eine Auflage von 10.000 Exemplaren.", [("10.000", "Exemplare")]),
         (
+            "Es sind 100 Prozent des Biomülls, das sind jährlich rund 18.000 Tonnen.",
+            [
+                ("100 Prozent", "Prozent des Biomülls"),
+                ("rund 18.000 Tonnen", "Tonnen des Biomülls"),
+            ],
+        ),
+        (
             "Tausende Beschäftigte sind betroffen: Rund 700 arbeiten für die Sparte.",
             [("Rund 700", "Beschäftigte")],
         ),
