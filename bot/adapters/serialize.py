@@ -57,7 +57,10 @@ def figure_from_dict(data: dict[str, Any]) -> Figure:
         label=data["label"],
         sentence=data["sentence"],
         source=data.get("source_id", data["source"]),
-        source_label=data["source"] if "source_id" in data else "",
+        # ``source`` repeats the id when there was no label (figures made without one).
+        source_label=data["source"]
+        if data.get("source_id", data["source"]) != data["source"]
+        else "",
         hedge=data.get("hedge"),
         unit=data.get("unit"),
         qualifier=data.get("qualifier"),

@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from bot.core.figure_words import FigureWords
 from bot.core.language import Language
@@ -79,6 +78,8 @@ _HEDGE_RES = (
 _APPOSITION = re.compile(
     r"(?:\s+(?:der|des)\s+[\w-]+)?\s*,\s+das\s+(?:sind|ist|entspricht)\s+(?:[a-zäöü.]+\s+){0,3}"
 )
+# The host of a URL (scheme, optional user, host): the label of a source without an outlet.
+_HOST_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#\s]+)")
 # Longest outlet-free title shown as a source label, in words.
 SHORT_TITLE_WORDS = 6
 
@@ -347,9 +348,9 @@ def figure_source_label(source: Source) -> str:
     if source.outlet:
         return source.outlet
     if source.url:
-        host = urlsplit(source.url).hostname or ""
+        host = _HOST_RE.match(source.url)
         if host:
-            return host.removeprefix("www.")
+            return host.group(1).lower().removeprefix("www.")
     if source.agency:
         return source.agency
     title = source.title.split()

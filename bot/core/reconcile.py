@@ -9,7 +9,6 @@ head noun, sorted by value (to find disputes), and each figure names at most
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -139,39 +138,33 @@ def _merge(group: list[Figure], key_sentences: Collection[str]) -> Figure:
 
 
 def _disputes(merged: list[Figure], groups: list[_Group]) -> list[list[int]]:
-    """Return per merged figure the indexes of close, different values for the same thing."""
+    """Return per merged figure the indexes of close, different values for the same thing.
+
+    Figures of one unit and head noun are sorted by value once; each looks only at its
+    ``2 * MAX_DISPUTES + 1`` neighbours on either side, the closest values.
+    """
     index: dict[tuple[str | None, str], list[tuple[float, int]]] = {}
     for position, figure in enumerate(merged):
         if figure.label:
             index.setdefault((figure.unit, head(figure)), []).append((figure.value, position))
-    values: dict[tuple[str | None, str], list[float]] = {}
-    for key, entries in index.items():
-        entries.sort()
-        values[key] = [value for value, _ in entries]
     result: list[list[int]] = [[] for _ in merged]
-    for position, figure in enumerate(merged):
-        if not figure.label:
-            continue
-        key = (figure.unit, head(figure))
-        entries = index[key]
-        low = bisect_left(values[key], figure.value * (1 - DISPUTE_MAX_RELATIVE_GAP))
-        high = bisect_right(values[key], figure.value / (1 - DISPUTE_MAX_RELATIVE_GAP))
-        # The closest values first: a bounded window around the figure's own value.
-        centre = bisect_left(values[key], figure.value)
-        span = 2 * MAX_DISPUTES + 1
-        window = sorted(
-            entries[max(low, centre - span) : min(high, centre + span)],
-            key=lambda e: abs(e[0] - figure.value),
-        )
-        found = [
-            other
-            for value, other in window
-            if other != position
-            and _close(value, figure.value)
-            and (value, merged[other].value_high) != (figure.value, figure.value_high)
-            and not groups[position].origins & groups[other].origins
-        ]
-        result[position] = sorted(found[:MAX_DISPUTES])
+    span = 2 * MAX_DISPUTES + 1
+    for entries in index.values():
+        entries.sort()
+        for rank, (value, position) in enumerate(entries):
+            figure = merged[position]
+            window = sorted(
+                entries[max(0, rank - span) : rank + span + 1], key=lambda e: abs(e[0] - value)
+            )
+            found = [
+                other
+                for other_value, other in window
+                if other != position
+                and _close(other_value, value)
+                and (other_value, merged[other].value_high) != (value, figure.value_high)
+                and not groups[position].origins & groups[other].origins
+            ]
+            result[position] = sorted(found[:MAX_DISPUTES])
     return result
 
 

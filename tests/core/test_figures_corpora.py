@@ -1,7 +1,7 @@
 import pytest
 
-from benchmarks.bench_figures import DEV, FILES, measure
-from benchmarks.figures_gold import measure_gold
+from testkit.figure_gold import measure_gold
+from testkit.figure_recall import DEV, FILES, measure
 from tests.conftest import CORPORA, CORPORA_MARKS
 
 # Floors a little below what benchmarks/bench_figures.py measured at commit time (recall of

@@ -7,7 +7,9 @@ qualifier, and the numbers that must not appear. Cost: ``reconcile_figures`` aga
 number of figures in one story (texts of 100 kB to 5 MB), with a fitted exponent and the
 pairwise reconcile it replaced as the baseline of the same run.
 
-Run through ``python -m benchmarks.bench_figures`` (``--gold PART`` lists every error).
+Shared by ``benchmarks/bench_figures.py`` (the tables) and ``tests/core/test_figures_corpora.py``
+(the floors). Run through ``python -m benchmarks.bench_figures`` (``--gold PART`` lists every
+error).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from bot.core.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 LANG = load_language()
-GOLD = Path(__file__).resolve().parent / "data" / "figures_gold.jsonl"
+GOLD = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "figures_gold.jsonl"
 # Parts of the gold set: rules were tuned on ``tune``. Each ``testN`` was annotated before its
 # articles were run, then scored once (the blind figure, in RESULTS.md); test to test5 were
 # afterwards used to find errors, so only ``test6`` was never looked at to change a rule.
