@@ -28,6 +28,12 @@ from testkit.telegram.rules import (
 )
 
 
+class _Server(ThreadingHTTPServer):
+    # The listen backlog: the default of 5 resets connections when a bot with concurrent
+    # updates answers a burst of readers at once; Telegram's servers accept them all.
+    request_queue_size = 256
+
+
 class FakeTelegram:
     """The fake Bot API server; use as a context manager or call ``start``/``stop``.
 
@@ -77,7 +83,7 @@ class FakeTelegram:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
