@@ -1,0 +1,175 @@
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import psycopg
+import pytest
+
+from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection
+from tests.conftest import ROOT
+
+#: Issue 13: a standby leads within 15 s of the leader's death.
+TAKEOVER_LIMIT_SECONDS = 15.0
+
+
+def terminate_backend(url: str, backend_pid: int) -> None:
+    with psycopg.connect(url, autocommit=True) as admin:
+        row = admin.execute("SELECT pg_terminate_backend(%s)", (backend_pid,)).fetchone()
+    assert row == (True,)
+
+
+def leader_backend(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT backend_pid FROM kurzlage_leader").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.fixture
+def electors(postgres_url: str) -> Iterator[tuple[LeaderElection, LeaderElection]]:
+    one = LeaderElection(postgres_url, host="eins", pid=101)
+    two = LeaderElection(postgres_url, host="zwei", pid=202)
+    yield one, two
+    one.release()
+    two.release()
+
+
+def test_of_two_connections_only_one_leads_until_it_releases(electors):
+    one, two = electors
+    assert one.current_leader() is None  # nobody has led on this database yet
+
+    assert one.try_acquire() is True
+    assert two.try_acquire() is False
+    assert (one.is_leader(), two.is_leader()) == (True, False)
+    assert one.try_acquire() is True  # asking again keeps the lead, it does not stack
+    leader = two.current_leader()
+    assert leader is not None
+    assert (leader.host, leader.pid) == ("eins", 101)
+    assert leader.since.tzinfo is not None
+
+    one.release()
+    assert one.is_leader() is False
+    assert one.current_leader() is None
+    assert two.try_acquire() is True
+    assert one.try_acquire() is False
+    leader = one.current_leader()
+    assert leader is not None
+    assert (leader.host, leader.pid) == ("zwei", 202)
+
+
+def test_a_leader_whose_backend_is_terminated_notices_and_its_row_is_not_shown(
+    electors, postgres_url
+):
+    one, two = electors
+    assert one.try_acquire() is True
+    terminate_backend(postgres_url, leader_backend(postgres_url))
+
+    assert two.current_leader() is None  # the dead session's row is still there
+    assert one.is_leader() is False
+    assert two.try_acquire() is True
+    assert one.try_acquire() is False
+    leader = one.current_leader()
+    assert leader is not None
+    assert leader.host == "zwei"
+
+
+def test_a_stopped_standby_stops_polling(electors):
+    one, two = electors
+    assert one.try_acquire() is True
+    stop = threading.Event()
+    stop.set()
+    assert two.wait_until_leader(stop, interval=0.01) is False
+
+
+def test_an_unreachable_server_is_not_leader_and_raises_nothing():
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    election = LeaderElection("postgresql://kurzlage:geheim@127.0.0.1:1/kurzlage")
+    assert election.try_acquire() is False
+    assert election.is_leader() is False
+    assert election.current_leader() is None
+    election.release()
+
+
+class Elector:
+    """A real ``tests.leader_process`` process and the lines it prints."""
+
+    def __init__(self, url: str, interval: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.leader_process", url, str(interval)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+
+    def next_line(self, timeout: float) -> str:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return "(nothing)"
+
+
+@contextmanager
+def elector(url: str, interval: float = POLL_INTERVAL_SECONDS) -> Iterator[Elector]:
+    one = Elector(url, interval)
+    try:
+        yield one
+    finally:
+        one.process.kill()
+        one.process.wait(timeout=10)
+        one.reader.join(timeout=10)
+        assert one.process.stdout is not None
+        one.process.stdout.close()
+
+
+def test_of_two_processes_one_leads_and_the_other_takes_over_after_kill_9(postgres_url):
+    with ExitStack() as stack, elector(postgres_url) as first:
+        assert first.next_line(timeout=30) == "leader"
+        second = stack.enter_context(elector(postgres_url))
+        assert second.next_line(timeout=30) == "standby"
+        # A poll of the standby while the leader lives: it stays standby.
+        assert second.next_line(timeout=POLL_INTERVAL_SECONDS + 0.5) == "(nothing)"
+        leader = LeaderElection(postgres_url).current_leader()
+        assert leader is not None
+        assert leader.pid == first.process.pid
+
+        first.process.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        assert second.next_line(timeout=TAKEOVER_LIMIT_SECONDS) == "leader"
+        assert time.monotonic() - killed < TAKEOVER_LIMIT_SECONDS
+        leader = LeaderElection(postgres_url).current_leader()
+        assert leader is not None
+        assert leader.pid == second.process.pid
+
+
+def test_a_leader_process_stopped_with_sigterm_hands_over(postgres_url):
+    with ExitStack() as stack, elector(postgres_url, 0.2) as first:
+        assert first.next_line(timeout=30) == "leader"
+        second = stack.enter_context(elector(postgres_url, 0.2))
+        assert second.next_line(timeout=30) == "standby"
+        first.process.send_signal(signal.SIGTERM)
+        assert first.process.wait(timeout=10) == 0
+        assert second.next_line(timeout=TAKEOVER_LIMIT_SECONDS) == "leader"
+
+
+def test_a_leader_process_whose_backend_is_terminated_notices_and_hands_over(postgres_url):
+    with ExitStack() as stack, elector(postgres_url, 0.2) as first:
+        assert first.next_line(timeout=30) == "leader"
+        second = stack.enter_context(elector(postgres_url, 0.2))
+        assert second.next_line(timeout=30) == "standby"
+        terminate_backend(postgres_url, leader_backend(postgres_url))
+        assert first.next_line(timeout=10) == "lost"
+        assert first.process.wait(timeout=10) == 3
+        assert second.next_line(timeout=TAKEOVER_LIMIT_SECONDS) == "leader"
