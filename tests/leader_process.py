@@ -1,5 +1,7 @@
 """A real process contending for the lead: ``python -m tests.leader_process URL INTERVAL``.
 
+Tests and benchmarks start it with :func:`elector`.
+
 Prints one line per change, as the bot will act on it: ``standby`` (another instance leads),
 ``leader`` (took the lead), ``lost`` (no longer leads, then exits 3). SIGTERM releases the
 lead and exits 0.
@@ -7,11 +9,18 @@ lead and exits 0.
 
 from __future__ import annotations
 
+import queue
 import signal
+import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from bot.adapters.leader import LeaderElection
+from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def say(line: str) -> None:
@@ -35,6 +44,45 @@ def main(url: str, interval: float) -> int:
             return 3
     election.release()
     return 0
+
+
+class Elector:
+    """A real ``tests.leader_process`` process and the lines it prints."""
+
+    def __init__(self, url: str, interval: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.leader_process", url, str(interval)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+
+    def next_line(self, timeout: float) -> str:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return "(nothing)"
+
+
+@contextmanager
+def elector(url: str, interval: float = POLL_INTERVAL_SECONDS) -> Iterator[Elector]:
+    one = Elector(url, interval)
+    try:
+        yield one
+    finally:
+        one.process.kill()
+        one.process.wait(timeout=10)
+        one.reader.join(timeout=10)
+        assert one.process.stdout is not None
+        one.process.stdout.close()
 
 
 if __name__ == "__main__":

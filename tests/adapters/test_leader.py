@@ -1,17 +1,14 @@
-import queue
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import psycopg
 import pytest
 
 from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection
-from tests.conftest import ROOT
+from tests.leader_process import elector
 
 #: Issue 13: a standby leads within 15 s of the leader's death.
 TAKEOVER_LIMIT_SECONDS = 15.0
@@ -93,45 +90,6 @@ def test_an_unreachable_server_is_not_leader_and_raises_nothing():
     assert election.is_leader() is False
     assert election.current_leader() is None
     election.release()
-
-
-class Elector:
-    """A real ``tests.leader_process`` process and the lines it prints."""
-
-    def __init__(self, url: str, interval: float) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.leader_process", url, str(interval)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.strip())
-
-    def next_line(self, timeout: float) -> str:
-        try:
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            return "(nothing)"
-
-
-@contextmanager
-def elector(url: str, interval: float = POLL_INTERVAL_SECONDS) -> Iterator[Elector]:
-    one = Elector(url, interval)
-    try:
-        yield one
-    finally:
-        one.process.kill()
-        one.process.wait(timeout=10)
-        one.reader.join(timeout=10)
-        assert one.process.stdout is not None
-        one.process.stdout.close()
 
 
 def test_of_two_processes_one_leads_and_the_other_takes_over_after_kill_9(postgres_url):
