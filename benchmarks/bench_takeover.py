@@ -10,7 +10,6 @@ takeover within 15 s. Reads no corpus.
 
 from __future__ import annotations
 
-import platform
 import signal
 import statistics
 import time
@@ -18,6 +17,9 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
+from benchmarks.run import _commit, _machine
 from bot.adapters.leader import POLL_INTERVAL_SECONDS
 from tests.leader_process import elector
 from tests.postgres import fresh_database, server_url
@@ -50,14 +52,17 @@ def _takeovers(url: str) -> list[float]:
 def run(corpora: Path) -> str:
     del corpora  # reads no corpus
     with fresh_database(server_url()) as url:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        version = row[0].split()[0] if row else "?"
         seconds = _takeovers(url)
     within = sum(s < LIMIT_SECONDS for s in seconds)
     rows = "\n".join(f"| {i} | {s:.2f} |" for i, s in enumerate(seconds, 1))
     return f"""## Leader takeover (PostgreSQL advisory lock)
 
-Run {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}, Python {platform.python_version()}, \
-PostgreSQL on 127.0.0.1 (`benchmarks/bench_takeover.py`). {KILLS} kills -9 of the leading \
-process; poll interval {POLL_INTERVAL_SECONDS:g} s; time from the kill to the standby's \
+Run {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} on {_machine()}, commit {_commit()}; \
+PostgreSQL {version} on 127.0.0.1 (`benchmarks/bench_takeover.py`). {KILLS} kills -9 of the \
+leading process; poll interval {POLL_INTERVAL_SECONDS:g} s; time from the kill to the standby's \
 first "leader".
 
 | kill | takeover s |
