@@ -112,40 +112,38 @@ class LeaderElection:
         self._pid = pid if pid is not None else os.getpid()
         self._conn: psycopg.Connection[TupleRow] | None = None
         self._since: datetime | None = None
-        self._lock = threading.Lock()  # one statement at a time on the connection
+        self._mutex = threading.Lock()  # one statement at a time on the connection
+        self._unreachable = False  # logged once per outage, not at every poll
 
     def try_acquire(self) -> bool:
         """Take the lead if nobody holds it; True if this instance leads now.
 
-        An unreachable server is "not leader" (logged), never an exception: a standby keeps
-        polling until the server is back.
+        An unreachable server is "not leader" (logged once per outage), never an exception: a
+        standby keeps polling until the server is back.
         """
-        with self._lock:
+        with self._mutex:
             if self._since is not None:
                 if self._lock_held():
                     return True
                 self._drop_connection()  # lost the lead: start over on a new session
             try:
-                if self._conn is None or self._conn.closed:
-                    self._conn = self._connect()
-                row = self._conn.execute(
-                    "SELECT pg_try_advisory_lock(%s)", (self._key,)
-                ).fetchone()
-                if row is None or not row[0]:
-                    return False  # a standby keeps its connection for the next poll
-                self._conn.execute(_CREATE_TABLE)
-                recorded = self._conn.execute(_RECORD_LEADER, self._who()).fetchone()
+                since = self._lock_on_session()
             except psycopg.Error as err:
-                logger.warning("leader election: %s: %s", self._where(), str(err).strip())
                 self._drop_connection()  # and with the session, a lock it may have got
+                self._report_unreachable(err)
                 return False
-            self._since = recorded[0] if recorded and isinstance(recorded[0], datetime) else None
+            if self._unreachable:
+                logger.info("leader election: %s reachable again", self._where())
+                self._unreachable = False
+            if since is None:
+                return False  # a standby keeps its connection for the next poll
+            self._since = since
             logger.info("leader election: leading as %s pid %d", self._host, self._pid)
             return True
 
     def is_leader(self) -> bool:
         """Whether this instance still leads: asks the server, so a lost connection shows."""
-        with self._lock:
+        with self._mutex:
             if self._since is None:
                 return False
             if self._lock_held():
@@ -156,7 +154,7 @@ class LeaderElection:
 
     def release(self) -> None:
         """Give up the lead (a standby takes over at its next poll) and close the connection."""
-        with self._lock:
+        with self._mutex:
             if self._conn is not None and self._since is not None:
                 try:
                     self._conn.execute(
@@ -191,6 +189,34 @@ class LeaderElection:
         except psycopg.Error as err:
             logger.warning("leader election: %s: %s", self._where(), str(err).strip())
             return None
+
+    def _lock_on_session(self) -> datetime | None:
+        """Try the lock on the kept session, else on a new one; since when it leads, or None."""
+        if self._conn is not None and not self._conn.closed:
+            try:
+                return self._lock_and_record(self._conn)
+            except psycopg.Error:
+                # The kept session died (a server restart, a cut connection): once more on a
+                # new one, so the takeover does not wait for another poll.
+                self._drop_connection()
+        self._conn = self._connect()
+        return self._lock_and_record(self._conn)
+
+    def _lock_and_record(self, conn: psycopg.Connection[TupleRow]) -> datetime | None:
+        """Try the lock on ``conn``; once held, record who leads; return since when, or None."""
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
+        if row is None or not row[0]:
+            return None
+        conn.execute(_CREATE_TABLE)
+        recorded = conn.execute(_RECORD_LEADER, self._who()).fetchone()
+        if recorded is None or not isinstance(recorded[0], datetime):
+            raise psycopg.DataError("kurzlage_leader: the leader's row was not recorded")
+        return recorded[0]
+
+    def _report_unreachable(self, err: psycopg.Error) -> None:
+        if not self._unreachable:
+            logger.warning("leader election: %s: %s", self._where(), " ".join(str(err).split()))
+        self._unreachable = True
 
     def _lock_held(self) -> bool:
         """Whether this session holds the lock; False (not raised) when the session is gone."""

@@ -1,3 +1,4 @@
+import logging
 import signal
 import threading
 import time
@@ -83,13 +84,35 @@ def test_a_stopped_standby_stops_polling(electors):
     assert two.wait_until_leader(stop, interval=0.01) is False
 
 
-def test_an_unreachable_server_is_not_leader_and_raises_nothing():
+def test_a_standby_whose_session_died_takes_over_at_its_next_try(electors, postgres_url):
+    one, two = electors
+    assert one.try_acquire() is True
+    assert two.try_acquire() is False
+    with psycopg.connect(postgres_url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE application_name = 'kurzlage-leader' AND datname = current_database()"
+        ).fetchall()
+    (standby_backend,) = {pid for (pid,) in rows} - {leader_backend(postgres_url)}
+    terminate_backend(postgres_url, standby_backend)
+    one.release()
+    assert two.try_acquire() is True
+
+
+def test_an_unreachable_server_is_not_leader_is_logged_once_without_password(caplog):
     # Port 1 on loopback: nothing listens, the connection is refused at once.
     election = LeaderElection("postgresql://kurzlage:geheim@127.0.0.1:1/kurzlage")
-    assert election.try_acquire() is False
-    assert election.is_leader() is False
-    assert election.current_leader() is None
-    election.release()
+    with caplog.at_level(logging.INFO, logger="bot.adapters.leader"):
+        assert [election.try_acquire() for _ in range(3)] == [False, False, False]
+        assert election.is_leader() is False
+        assert election.current_leader() is None
+        election.release()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2  # the three polls' outage once, and current_leader
+    assert all(
+        w.startswith("leader election: postgresql at 127.0.0.1:1/kurzlage: ") for w in warnings
+    )
+    assert not any("geheim" in r.getMessage() for r in caplog.records)
 
 
 def test_of_two_processes_one_leads_and_the_other_takes_over_after_kill_9(postgres_url):
