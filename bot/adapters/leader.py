@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 LEADER_LOCK_KEY = 0x4B5A_4C47
 #: How often a standby tries to take over. With the keepalive timeout below this bounds the
 #: takeover after a leader's death (issue 13: within 15 s); re-run tests/adapters/test_leader.py
-#: after changing it.
+#: and ``python -m benchmarks.run --only takeover`` after changing it.
 POLL_INTERVAL_SECONDS = 3.0
 #: Dead peers are noticed by TCP keepalives, on both sides of the leader's connection: the
 #: server frees the lock of a leader whose machine vanished after idle + interval * count
