@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import ContextTypes
 
+from bot.adapters.instance import DatabaseWatch
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,23 @@ async def digest_job(context: Context) -> None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)
         return
     await s.outbox.drain()
+
+
+def database_gone_line(watch: DatabaseWatch) -> str:
+    """Return the one line saying the database file went away under the running bot."""
+    return (
+        f"database {watch.database} was deleted or replaced while the bot ran; stopped "
+        "(a restart creates it anew; the inbox marker keeps old files from being posted again)"
+    )
+
+
+async def database_job(context: Context) -> None:
+    """Stop the bot once its database file is deleted or replaced (writes would be lost)."""
+    job = context.job
+    if job is None or not isinstance(job.data, DatabaseWatch) or not job.data.replaced():
+        return
+    logger.critical("%s", database_gone_line(job.data))
+    context.application.stop_running()
 
 
 async def outbox_job(context: Context) -> None:

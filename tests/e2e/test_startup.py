@@ -1,0 +1,158 @@
+"""``kurzlage run`` refusing to start, or stopping, with one line and never the token."""
+
+import asyncio
+import json
+import signal
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.render import Renderer
+from tests.e2e.conftest import ROOT, with_bot
+from tests.e2e.test_restart import bot_command, bot_env, write_config
+from tests.fakes import TOKEN
+
+WRONG_TOKEN = "999999:WRONG-secret-token-never-printed"
+
+
+def run_bot(config, token):
+    return subprocess.run(
+        bot_command(config), cwd=ROOT, env=bot_env(token), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def startup_line(reason, settings):
+    return Renderer().render("startup.txt", reason=reason, api_base_url=settings.bot.api_base_url)
+
+
+@pytest.fixture
+def not_found_server():
+    """An HTTP server answering every request as Telegram answers a wrong path: 404."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"})
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        do_GET = do_POST
+
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/wrong/path/bot"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_rejected_token_is_one_german_line_without_the_token(fake, settings, tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+
+    done = run_bot(config, WRONG_TOKEN)
+
+    assert done.returncode == 2
+    assert done.stderr == startup_line("token", settings) + "\n"
+    assert done.stdout == ""
+    assert WRONG_TOKEN not in done.stderr + done.stdout
+    assert WRONG_TOKEN.split(":")[1] not in done.stderr
+
+
+def test_a_wrong_api_path_is_one_german_line_without_the_token(
+    settings, tmp_path, not_found_server
+):
+    settings = with_bot(settings, api_base_url=not_found_server)
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+
+    done = run_bot(config, TOKEN)
+
+    assert done.returncode == 2
+    assert done.stderr == startup_line("not_found", settings) + "\n"
+    assert "/wrong/path/bot" in done.stderr  # names what to check
+    assert TOKEN not in done.stderr + done.stdout
+
+
+async def start_bot(config, log):
+    return await asyncio.create_subprocess_exec(
+        *bot_command(config), cwd=ROOT, env=bot_env(TOKEN), stderr=log
+    )
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(fake, settings, tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+    with (tmp_path / "first.log").open("w", encoding="utf-8") as log:
+        first = await start_bot(config, log)
+        try:
+            await fake.wait_for(lambda: fake.count("deleteWebhook") > 0, within=30)
+
+            second = await asyncio.to_thread(run_bot, config, TOKEN)
+
+            assert second.returncode == 2
+            assert second.stderr == (
+                f"kurzlage run: database {settings.bot.database} in use by pid {first.pid}; "
+                "stop that process first or set bot.database to another file\n"
+            )
+            assert first.returncode is None  # the first one runs on
+            assert fake.count("getMe") == 1  # the second never reached Telegram
+        finally:
+            first.send_signal(signal.SIGTERM)
+            await first.wait()
+    assert first.returncode == 0
+
+    # The lock ends with the process: a new start takes it (and stops at the token check).
+    assert run_bot(config, WRONG_TOKEN).returncode == 2
+
+
+async def test_a_killed_bot_leaves_no_lock_behind(fake, settings, tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+    with (tmp_path / "first.log").open("w", encoding="utf-8") as log:
+        first = await start_bot(config, log)
+        await fake.wait_for(lambda: fake.count("deleteWebhook") > 0, within=30)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+
+    done = run_bot(config, WRONG_TOKEN)
+
+    assert done.stderr == startup_line("token", settings) + "\n"  # past the lock
+
+
+async def test_a_deleted_database_stops_the_bot_with_one_line(fake, settings, tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+    database = Path(settings.bot.database)
+    log_path = tmp_path / "bot.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        bot = await start_bot(config, log)
+        try:
+            await fake.wait_for(lambda: fake.count("deleteWebhook") > 0, within=30)
+            for path in database.parent.glob(database.name + "*"):
+                if not path.name.endswith(".lock"):
+                    path.unlink()
+
+            await asyncio.wait_for(bot.wait(), timeout=30)
+        finally:
+            if bot.returncode is None:
+                bot.send_signal(signal.SIGKILL)
+                await bot.wait()
+
+    assert bot.returncode == 1
+    stopped = [
+        line for line in log_path.read_text(encoding="utf-8").splitlines() if "CRITICAL" in line
+    ]
+    assert stopped == [
+        f"kurzlage: CRITICAL: database {database} was deleted or replaced while the bot ran; "
+        "stopped (a restart creates it anew; the inbox marker keeps old files from being posted "
+        "again)"
+    ]
