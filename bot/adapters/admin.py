@@ -39,19 +39,19 @@ async def jetzt(update: Update, context: Context) -> None:
     s = services(context)
     if await _refused(update, s):
         return
-    ingest_inbox(s)
+    await ingest_inbox(s)
     posted = s.publisher.post_digest(now=now(s))
     if posted is None:
         await reply(update, [messages.NOTHING_NEW])
         return
-    await reply(
-        update,
-        [
-            messages.POSTED.format(
-                digest=posted.digest_id, stories=posted.stories, chats=posted.chats
-            )
-        ],
+    confirmation = s.renderer.render(
+        "posted.html",
+        push=False,
+        digest=posted.digest_id,
+        stories=posted.stories,
+        chats=posted.chats,
     )
+    await reply(update, [confirmation])
     await s.outbox.drain()
 
 
@@ -61,7 +61,7 @@ async def vorschau(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or await _refused(update, s):
         return
-    ingest_inbox(s)
+    await ingest_inbox(s)
     digest = s.publisher.build(now=now(s))
     if not digest.stories:
         await reply(update, [messages.NOTHING_NEW])
@@ -109,7 +109,7 @@ async def push(update: Update, context: Context) -> None:
     if posted is None:
         await reply(update, [failure])
         return
-    await reply(update, [messages.PUSH_POSTED.format(chats=posted.chats)])
+    await reply(update, [s.renderer.render("posted.html", push=True, chats=posted.chats)])
     await s.outbox.drain()
 
 

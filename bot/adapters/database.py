@@ -88,6 +88,18 @@ MIGRATIONS: tuple[str, ...] = (
         path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
     );
     """,
+    # Inbox and schedule (issue 12, items 2 and 5): which inbox file each article came from,
+    # and the scheduled digest times already posted (each at most once, whoever fires it).
+    """
+    CREATE TABLE inbox_articles (
+        article_id TEXT PRIMARY KEY,    -- an article stored from an inbox file
+        path TEXT NOT NULL              -- that file; another file with the id is a collision
+    );
+    CREATE TABLE digest_slots (
+        slot TEXT PRIMARY KEY,          -- a scheduled digest time, ISO 8601 with offset
+        claimed TEXT NOT NULL
+    );
+    """,
 )
 
 

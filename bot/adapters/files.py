@@ -397,7 +397,7 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def list_article_files(path: Path) -> Iterator[Path | str]:
+def list_article_files(path: Path, *, empty_is_error: bool = True) -> Iterator[Path | str]:
     """Yield the article files under ``path`` in name order, and an error line per problem.
 
     A directory is searched recursively, skipping hidden names. Symbolic links are not
@@ -419,7 +419,7 @@ def list_article_files(path: Path) -> Iterator[Path | str]:
                     continue
                 if candidate.is_file():
                     found.append(candidate)
-        if not found:
+        if not found and empty_is_error:
             yield f"{path}: no article files (.txt .md .json .jsonl .html) in directory"
         yield from sorted(found)
     elif path.is_file():

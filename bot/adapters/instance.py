@@ -27,8 +27,13 @@ class DatabaseInUse(DigestError):
 
 
 def lock_path(database: Path) -> Path:
-    """Return the lock file of a database: ``<database>.lock`` next to it."""
-    return database.with_name(database.name + ".lock")
+    """Return the lock file of a database: ``<database>.lock`` next to the real file.
+
+    The path is resolved first, so two spellings of one database (a symlinked folder, a
+    relative path) share one lock.
+    """
+    real = database.resolve()
+    return real.with_name(real.name + ".lock")
 
 
 class InstanceLock:

@@ -57,8 +57,6 @@ UNSUBSCRIBED = "Abbestellt: Es kommen keine Ausgaben mehr in diesen Chat."
 NOT_SUBSCRIBED = "Dieser Chat hat nichts abonniert. Mit /abo bestellst du die Kurzlage."
 
 NOTHING_NEW = "Nichts Neues: Seit der letzten Ausgabe ist kein Artikel dazugekommen."
-POSTED = "Ausgabe {digest} mit {stories} Meldungen geht an {chats} Chats."
-PUSH_POSTED = "Die Mitteilung geht an {chats} Kanäle."
 PUSH_NO_CHANNELS = "Es ist kein Kanal eingestellt (bot.channels); nichts gepostet."
 PUSH_FETCH_FAILED = "Den Artikel unter dem Link konnte ich nicht laden. Stimmt der Link?"
 PUSH_ALREADY_POSTED = (

@@ -7,6 +7,7 @@ transaction, so a crash leaves either all of it queued or none. Sending is the o
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 from telegram.constants import MessageLimit
 
 from bot.adapters import messages
-from bot.adapters.files import read_inputs
+from bot.adapters.inbox import MARKER_NAME, Inbox, Ingested
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
 from bot.adapters.serialize import digest_to_dict
 from bot.adapters.storage import Storage
@@ -27,9 +28,6 @@ from bot.core.pipeline import build_digest
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-#: File kinds the inbox picks up (the same as ``kurzlage digest`` reads).
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl", ".html", ".htm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,31 +82,15 @@ class Publisher:
         self._settings = settings
         self._lang = lang
         self._username = bot_username
+        self._inbox = Inbox(
+            storage,
+            marker=Path(settings.bot.inbox) / MARKER_NAME,
+            timezone=settings.digest.timezone,
+        )
 
-    def ingest(self, folder: Path, *, now: datetime) -> int:
-        """Store the articles of new or changed files under ``folder``; return how many."""
-        if not folder.is_dir():
-            return 0
-        changed = []
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
-                continue
-            stat = path.stat()
-            if not self._storage.file_unchanged(
-                str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size
-            ):
-                changed.append((path, stat))
-        if not changed:
-            return 0
-        inputs = read_inputs([p for p, _ in changed], timezone=self._settings.digest.timezone)
-        for error in inputs.errors:
-            logger.warning("Inbox: %s", error)
-        with self._storage.transaction():
-            added = self._storage.add_articles(inputs.articles, now=now)
-            for path, stat in changed:
-                self._storage.mark_file(str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size)
-        logger.info("Ingested %d new articles from %s", added, folder)
-        return added
+    def ingest(self, folder: Path, *, now: datetime) -> Ingested:
+        """Store the articles of new or changed files under ``folder`` (rules: ``inbox``)."""
+        return self._inbox.ingest(folder, now=now)
 
     def build(self, *, now: datetime) -> Digest:
         """Return the digest of the new articles, without storing it (``/vorschau``)."""
@@ -150,7 +132,7 @@ class Publisher:
         The text is kept as an article of its own whose source is the admin, so /quelle
         answers for it like for any digest.
         """
-        article_id = f"push-{now.strftime('%Y%m%d%H%M%S')}"
+        article_id = self._push_id(now)
         source = Source(
             id=article_id, title=messages.PUSH_SOURCE_TITLE, outlet=author, published=now
         )
@@ -172,6 +154,15 @@ class Publisher:
         return self._queue(
             digest, kind="push", now=now, targets=self.targets(channels_only=True), pages=pages
         )
+
+    def _push_id(self, now: datetime) -> str:
+        """Return a new article id for an admin's text: its second, numbered if taken."""
+        base = f"push-{now.strftime('%Y%m%d%H%M%S')}"
+        for number in itertools.count(1):
+            candidate = base if number == 1 else f"{base}-{number}"
+            if self._storage.stored_article(candidate) is None:
+                return candidate
+        raise AssertionError("unreachable")  # itertools.count never ends
 
     def _queue(
         self,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.inbox_rows import InboxRows, article_from_row
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
 from bot.core.models import Article, Digest
 
@@ -43,7 +44,7 @@ class Chat:
     since: datetime
 
 
-class Storage(OutboxRows):
+class Storage(OutboxRows, InboxRows):
     """The bot's SQLite database; one instance per process.
 
     Args:
@@ -79,17 +80,7 @@ class Storage(OutboxRows):
         rows = self._db.execute(
             "SELECT * FROM articles WHERE digest_id IS NULL ORDER BY added, id"
         ).fetchall()
-        return tuple(
-            Article(
-                id=r["id"],
-                text=r["text"],
-                title=r["title"],
-                url=r["url"],
-                outlet=r["outlet"],
-                published=datetime.fromisoformat(r["published"]) if r["published"] else None,
-            )
-            for r in rows
-        )
+        return tuple(article_from_row(r) for r in rows)
 
     def count_new_articles(self) -> int:
         """Return how many articles wait for a digest."""
@@ -101,22 +92,6 @@ class Storage(OutboxRows):
         row = self._db.execute("SELECT digest_id FROM articles WHERE id = ?", (article_id,))
         found = row.fetchone()
         return int(found[0]) if found and found[0] is not None else None
-
-    def file_unchanged(self, path: str, *, mtime_ns: int, size: int) -> bool:
-        """Tell whether an inbox file was already read in exactly this version."""
-        row = self._db.execute(
-            "SELECT 1 FROM ingested_files WHERE path = ? AND mtime_ns = ? AND size = ?",
-            (path, mtime_ns, size),
-        ).fetchone()
-        return row is not None
-
-    def mark_file(self, path: str, *, mtime_ns: int, size: int) -> None:
-        """Remember that an inbox file was read in this version."""
-        with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO ingested_files (path, mtime_ns, size) VALUES (?, ?, ?)",
-                (path, mtime_ns, size),
-            )
 
     # -- digests ---------------------------------------------------------------------------
 

@@ -109,7 +109,7 @@ async def test_an_admin_push_reaches_every_channel(fake, settings):
         answer = await command(fake, ADMIN, ADMIN, "/push Heute um 20 Uhr: Sondersendung & Q&A")
         await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE) and fake.sent_to(CHANNEL_TWO))
 
-        assert answer == [messages.PUSH_POSTED.format(chats=2)]
+        assert answer == ["Die Mitteilung geht an 2 Kanäle."]
         for chat in (CHANNEL_ONE, CHANNEL_TWO):
             (post,) = fake.sent_to(chat)
             assert "Heute um 20 Uhr: Sondersendung &amp; Q&amp;A" in post.html

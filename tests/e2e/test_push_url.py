@@ -47,7 +47,7 @@ async def test_an_admin_pushes_a_link_and_every_channel_gets_its_summary(fake, s
 
         digest = stored_digest(app)
         (story,) = digest.stories
-        assert answer == [messages.PUSH_POSTED.format(chats=2)]
+        assert answer == ["Die Mitteilung geht an 2 Kanäle."]
         expected = [m.text for m in Renderer().digest_messages(digest)]
         assert replies(fake, CHANNEL_ONE) == replies(fake, CHANNEL_TWO) == expected
         assert story.title == "Hochwasser an der Elbe: Dresden ruft Alarmstufe 3 aus"
