@@ -212,12 +212,17 @@ def quiet_token_loggers() -> None:
     logging.getLogger("bot").setLevel(logging.INFO)
 
 
+# How PTB's retry loop names the start-up (getMe) in its log records.
+_BOOTSTRAP = "Bootstrap Initialize Application"
+
+
 class TokenFilter(logging.Filter):
     """Keep the token out of every log line, tracebacks included.
 
     PTB quotes the token when Telegram rejects it ("The token `…` was rejected"), in the
     exception and in its retry loop's log; :func:`run` says in one line what to check, so
-    those records are dropped, and any other mention of the token is blanked.
+    those records (and the traceback of an unreachable API at start) are dropped, and any
+    other mention of the token is blanked.
 
     Args:
         token: The bot token.
@@ -230,8 +235,11 @@ class TokenFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Drop PTB's records of a rejected token; blank the token in the others."""
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, InvalidToken) and record.name.startswith("telegram"):
-            return False
+        if record.name.startswith("telegram") and (
+            isinstance(error, InvalidToken)
+            or (isinstance(error, NetworkError) and _BOOTSTRAP in record.getMessage())
+        ):
+            return False  # run() reports these in one line
         message = record.getMessage()
         if self._token in message:
             record.msg, record.args = message.replace(self._token, "…"), None

@@ -6,7 +6,6 @@ read. Nothing here raises for bad input, so one broken file never stops the rest
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -262,14 +261,12 @@ class FileInputs:
         errors: One line per unusable part (the whole file, or a JSON line).
         read: False when the file could not be read at all (permissions, I/O): a caller
             watching a folder tries it again later instead of remembering it as done.
-        sha256: Hex digest of the bytes read; empty when nothing was read.
     """
 
     path: Path
     articles: tuple[Article, ...]
     errors: tuple[str, ...]
     read: bool
-    sha256: str
 
 
 def read_file(path: Path, *, timezone: str = "Europe/Berlin") -> FileInputs:
@@ -278,11 +275,10 @@ def read_file(path: Path, *, timezone: str = "Europe/Berlin") -> FileInputs:
     Any failure reading it (unreadable, binary, nested too deeply for the JSON parser, a
     parser fault on hostile markup) becomes one error line naming the file.
     """
-    hasher = hashlib.sha256()
     articles: list[Article] = []
     errors: list[str] = []
     try:
-        for result in _read_file(path, ZoneInfo(timezone), hasher):
+        for result in _read_file(path, ZoneInfo(timezone)):
             if isinstance(result, str):
                 errors.append(result)
             else:
@@ -295,17 +291,15 @@ def read_file(path: Path, *, timezone: str = "Europe/Berlin") -> FileInputs:
     except Exception as err:
         logger.warning("Reading %s failed", path, exc_info=err)
         errors.append(f"{path}: cannot be read as an article ({type(err).__name__}), skipped")
-    unread = any(isinstance(e, _Unread) for e in errors)
     return FileInputs(
         path=path,
         articles=tuple(articles),
         errors=tuple(str(e) for e in errors),
-        read=not unread,
-        sha256="" if unread else hasher.hexdigest(),
+        read=not any(isinstance(e, _Unread) for e in errors),
     )
 
 
-def _read_file(path: Path, zone: tzinfo, hasher: Any) -> Iterator[Article | str]:
+def _read_file(path: Path, zone: tzinfo) -> Iterator[Article | str]:
     """Yield the articles of one file, and an error line for whatever is unusable."""
     suffix = path.suffix.lower()
     try:
@@ -321,14 +315,13 @@ def _read_file(path: Path, zone: tzinfo, hasher: Any) -> Iterator[Article | str]
         yield f"{path}: empty file, skipped"
         return
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, zone, hasher)
+        yield from _read_jsonl(path, zone)
         return
     try:
         data = path.read_bytes()
     except OSError as err:
         yield _Unread(f"{path}: cannot read ({err.strerror or err})")
         return
-    hasher.update(data)
     text = decode(data)
     if text is None:
         yield f"{path}: binary file, not text; skipped"
@@ -364,7 +357,7 @@ def _read_file(path: Path, zone: tzinfo, hasher: Any) -> Iterator[Article | str]
     yield Article(id=path.stem, text=text, title=title)
 
 
-def _read_jsonl(path: Path, zone: tzinfo, hasher: Any) -> Iterator[Article | str]:
+def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[Article | str]:
     try:
         handle = path.open("rb")
     except OSError as err:
@@ -372,7 +365,6 @@ def _read_jsonl(path: Path, zone: tzinfo, hasher: Any) -> Iterator[Article | str
         return
     with handle:
         for number, raw in enumerate(handle, start=1):
-            hasher.update(raw)
             if len(raw) > MAX_FILE_BYTES:
                 yield f"{path}:{number}: line too large ({len(raw) / 1e6:.1f} MB), skipped"
                 continue

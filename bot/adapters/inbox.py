@@ -130,7 +130,7 @@ class Inbox:
         if totals["collisions"]:
             count = int(self._storage.meta("inbox_collisions") or 0) + totals["collisions"]
             self._storage.set_meta("inbox_collisions", str(count))
-        if ingested != Ingested(waiting=ingested.waiting):
+        if ingested.added or ingested.changed or ingested.collisions:
             logger.info(
                 "Ingested %d new and %d changed articles from %s (%d id collisions, %d files"
                 " unreadable, %d still being written)",

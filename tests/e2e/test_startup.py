@@ -3,6 +3,7 @@
 import asyncio
 import json
 import signal
+import socket
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,20 @@ def test_a_wrong_api_path_is_one_german_line_without_the_token(
     assert done.stderr == startup_line("not_found", settings) + "\n"
     assert "/wrong/path/bot" in done.stderr  # names what to check
     assert TOKEN not in done.stderr + done.stdout
+
+
+def test_an_unreachable_api_is_one_german_line(settings, tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = with_bot(settings, api_base_url=f"http://127.0.0.1:{port}/bot")
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+
+    done = run_bot(config, TOKEN)
+
+    assert done.returncode == 1
+    assert done.stderr == startup_line("unreachable", settings) + "\n"
 
 
 async def start_bot(config, log):
