@@ -76,7 +76,9 @@ def digest_slot(s: Services, *, now: datetime) -> str | None:
         trigger = CronTrigger.from_crontab(expression, timezone=zone)
         for window in SLOT_LOOKBACK:
             fire = trigger.get_next_fire_time(None, now - window)
-            if fire is None or fire > now:
+            if fire is None:  # never fires (31 February): no earlier start changes that
+                break
+            if fire > now:
                 continue
             while (later := trigger.get_next_fire_time(fire, fire + _SECOND)) and later <= now:
                 fire = later

@@ -202,19 +202,3 @@ def test_an_unreadable_file_is_retried_and_stored_once_readable(inbox, inbox_dir
         pytest.skip("running with the right to read any file: tests/e2e/test_inbox.py drops it")
     assert first == Ingested(failed=1)
     assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
-
-
-def test_two_pushes_in_the_same_second_are_two_articles(storage, inbox_dir):
-    publisher = posted_publisher(storage, inbox_dir)
-    moment = datetime(2026, 12, 1, 12, 0, 5, tzinfo=BERLIN)
-
-    first = publisher.post_text("Erste Mitteilung.", author="Redaktion", now=moment)
-    second = publisher.post_text("Zweite Mitteilung.", author="Redaktion", now=moment)
-
-    assert (first.digest_id, second.digest_id) == (1, 2)  # type: ignore[union-attr]
-    assert texts(storage) == {}  # both posted at once
-    assert [
-        storage.stored_article(i) is not None
-        for i in ("push-20261201120005", "push-20261201120005-2")
-    ] == [True, True]
-    assert storage.stored_article("push-20261201120005-2")[0].text == "Zweite Mitteilung."
