@@ -6,24 +6,12 @@ The reading itself is ``bot.adapters.files``; what to do with a file is
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 
 from bot.adapters.database import Database
+from bot.adapters.edition_rows import article_from_row
 from bot.core.models import Article
-
-
-def article_from_row(row: sqlite3.Row) -> Article:
-    """Return the article of a row of the ``articles`` table."""
-    return Article(
-        id=row["id"],
-        text=row["text"],
-        title=row["title"],
-        url=row["url"],
-        outlet=row["outlet"],
-        published=datetime.fromisoformat(row["published"]) if row["published"] else None,
-    )
 
 
 class InboxRows(Database):
@@ -56,7 +44,7 @@ class InboxRows(Database):
         return article_from_row(row), row["digest_id"] is None
 
     def replace_new_article(self, article: Article, *, now: datetime) -> bool:
-        """Overwrite an article that is still new with a changed version; False if it is not."""
+        """Overwrite an article not yet shown with a changed version; False if it was shown."""
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE articles SET title = ?, url = ?, outlet = ?, published = ?, text = ?,"
@@ -71,6 +59,8 @@ class InboxRows(Database):
                     article.id,
                 ),
             )
+            if cursor.rowcount:  # a changed article is fresh again, also when it was retired
+                db.execute("DELETE FROM article_states WHERE article_id = ?", (article.id,))
             return cursor.rowcount > 0
 
     def article_origin(self, article_id: str) -> str | None:
