@@ -289,7 +289,7 @@ def read_file(path: Path, *, timezone: str = "Europe/Berlin") -> FileInputs:
     # one error line, and the other inputs go on (BRIEF: one broken article never stops the
     # others). The traceback goes to the log.
     except Exception as err:
-        logger.warning("Reading %s failed", path, exc_info=err)
+        logger.info("Reading %s failed", path, exc_info=err)  # the log, not the terminal
         errors.append(f"{path}: cannot be read as an article ({type(err).__name__}), skipped")
     return FileInputs(
         path=path,
@@ -338,6 +338,9 @@ def _read_file(path: Path, zone: tzinfo) -> Iterator[Article | str]:
         except RecursionError:
             yield f"{path}: JSON nested too deeply, skipped"
             return
+        except ValueError as err:  # e.g. a number of more than 4300 digits
+            yield f"{path}: not valid JSON ({_first_clause(err)}), skipped"
+            return
         objs = obj if isinstance(obj, list) else [obj]
         for n, entry in enumerate(objs, start=1):
             fallback = path.stem if len(objs) == 1 else f"{path.stem}-{n}"
@@ -382,7 +385,16 @@ def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[Article | str]:
             except RecursionError:
                 yield f"{path}:{number}: JSON nested too deeply, skipped"
             except ValueError as err:
-                yield f"{path}:{number}: {err}; skipped"
+                yield f"{path}:{number}: {_first_clause(err)}; skipped"
+            # One hostile line stays that line's error (as read_file does for a file).
+            except Exception as err:
+                logger.info("Reading %s:%d failed", path, number, exc_info=err)
+                yield f"{path}:{number}: cannot be read as an article ({type(err).__name__})"
+
+
+def _first_clause(err: Exception) -> str:
+    """Return an error's message up to its first colon: the what, without the details."""
+    return str(err).split(":", 1)[0]
 
 
 def _hidden(name: str) -> bool:

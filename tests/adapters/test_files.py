@@ -76,6 +76,8 @@ BAD_CASES = [
     ("broken.json", b'{"id": "x", "text": ', "not valid JSON"),
     ("notext.json", b'{"id": "x", "title": "y"}', "no 'text'"),
     ("empty.html", b"<html><body><script>x()</script></body></html>", "HTML page without"),
+    ("nested.json", b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),
+    ("bigint.json", b'{"id": 1' + b"0" * 5000 + b', "text": "x"}', "not valid JSON (Exceeds"),
 ]
 
 
@@ -270,6 +272,21 @@ def test_cli_nested_json_is_one_line_and_the_good_file_is_summarised(
     assert result.returncode == 0
     assert result.stderr == f"kurzlage: {tmp_path / 'n.json'}: JSON nested too deeply, skipped\n"
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["good"]
+
+
+def test_cli_hostile_json_lines_are_one_line_each_without_traceback(
+    kurzlage: Run, tmp_path: Path
+) -> None:
+    lines = ['{"id": 1' + "0" * 5000 + ', "text": "x"}', NESTED, json.dumps({"text": GOOD})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines))
+    result = kurzlage("sentences", path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        f"kurzlage: {path}:1: Exceeds the limit (4300 digits) for integer string conversion; "
+        "skipped",
+        f"kurzlage: {path}:2: JSON nested too deeply, skipped",
+    ]
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["feed-3"]
 
 
 def test_cli_only_nested_json_exits_1_without_traceback(kurzlage: Run, tmp_path: Path) -> None:
