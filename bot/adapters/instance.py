@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class DatabaseInUse(DigestError):
-    """Another process holds the database's lock; the message names the file and its pid."""
+    """The database cannot be locked: another process holds it (its pid), or no lock file."""
 
 
 def lock_path(database: Path) -> Path:
@@ -52,10 +52,16 @@ class InstanceLock:
         """Take the lock and write this process's pid into the lock file.
 
         Raises:
-            DatabaseInUse: Another live process holds it.
+            DatabaseInUse: Another live process holds it, or the lock file cannot be made.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise DatabaseInUse(
+                f"cannot create the lock file {self.path} ({err.strerror}); the folder of "
+                "bot.database must be writable"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

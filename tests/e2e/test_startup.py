@@ -171,3 +171,19 @@ async def test_a_deleted_database_stops_the_bot_with_one_line(fake, settings, tm
         "stopped (a restart creates it anew; the inbox marker keeps old files from being posted "
         "again)"
     ]
+
+
+def test_a_file_that_is_no_database_is_one_line_naming_the_key(fake, settings, tmp_path):
+    database = Path(settings.bot.database)
+    database.parent.mkdir(parents=True)
+    database.write_text("Dies ist keine Datenbank.\n" * 100, encoding="utf-8")
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+
+    done = run_bot(config, TOKEN)
+
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"kurzlage: config: bot.database {database} cannot be opened as the bot's database "
+        "(file is not a database); name a new file or a Kurzlage database\n"
+    )
