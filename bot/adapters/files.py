@@ -218,9 +218,24 @@ def markdown_to_text(text: str) -> str:
     return _MD_EMPHASIS_RE.sub(r"\2", text)
 
 
+# What JSON strings may hold but no text should: lone surrogates ("\ud800", which no UTF-8
+# or UTF-16 encoder accepts) and control characters other than whitespace.
+_UNPRINTABLE_RE = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _printable(value: Any) -> Any:
+    """Return a JSON value with unprintable characters in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNPRINTABLE_RE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items() if isinstance(key, str)}
+    return value
+
+
 def _article_from_json(obj: Any, *, fallback_id: str, zone: tzinfo) -> Article:
     if not isinstance(obj, dict):
         raise ValueError("expected a JSON object with 'text'")
+    obj = _printable(obj)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("no 'text' (a non-empty string is required)")

@@ -355,3 +355,18 @@ def test_utf8_file_with_bad_bytes_keeps_its_umlauts(tmp_path: Path) -> None:
     path = _write(tmp_path / "bad.txt", UTF8_TEXT.encode() + b"\x81 Ende.\n")
     (article,) = read_inputs([path]).articles
     assert article.text == UTF8_TEXT + "\ufffd Ende.\n"
+
+
+def test_json_strings_lose_lone_surrogates_and_control_characters(tmp_path: Path) -> None:
+    raw = '{"id": "s", "title": "Titel\\u001b[31m", "text": "Ein Satz \\ud800 hier.\\u0000"}'
+    path = _write(tmp_path / "s.json", raw)
+    (article,) = read_inputs([path]).articles
+    assert (article.title, article.text) == ("Titel\ufffd[31m", "Ein Satz \ufffd hier.\ufffd")
+
+
+def test_cli_digest_of_json_with_a_lone_surrogate(kurzlage: Run, tmp_path: Path) -> None:
+    text = json.dumps({"id": "s", "title": "Gesetz\ud800", "text": GOOD})  # ASCII: "\\ud800"
+    _write(tmp_path / "s.json", text)
+    result = kurzlage("digest", tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Gesetz\ufffd" in result.stdout
