@@ -19,8 +19,10 @@ Rules, each for a way articles used to vanish without a word (issue 12, items 1,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -89,22 +91,20 @@ class Inbox:
         self._reported: set[str] = set()
         self._posted: set[str] | None = None
 
-    def ingest(self, folder: Path, *, now: datetime) -> Ingested:
-        """Store the articles of new or changed, complete files under ``folder``."""
+    async def ingest(self, folder: Path, *, now: datetime) -> Ingested:
+        """Store the articles of new or changed, complete files under ``folder``.
+
+        Files are read and parsed in a worker thread (a large JSON Lines file takes seconds),
+        so the bot answers meanwhile; storing happens back in the caller's thread.
+        """
         self._record_posted()
-        if not folder.is_dir():
-            return Ingested()
         totals = dict.fromkeys(("added", "changed", "collisions", "waiting", "failed"), 0)
         totals["skipped"] = 0
-        for entry in list_article_files(folder, empty_is_error=False):
-            if isinstance(entry, str):
-                self._report(entry)
+        for found in await asyncio.to_thread(_scan, folder):
+            if isinstance(found, str):
+                self._report(found)
                 continue
-            try:
-                stat = entry.stat()
-            except OSError as err:
-                self._report(f"{entry}: cannot read ({err.strerror or err})")
-                continue
+            entry, stat = found
             key, version = str(entry), (stat.st_size, stat.st_mtime_ns)
             if self._storage.file_unchanged(key, mtime_ns=stat.st_mtime_ns, size=stat.st_size):
                 continue
@@ -113,7 +113,7 @@ class Inbox:
                 self._looks[key] = version  # looked at once; read when it stays like this
                 totals["waiting"] += 1
                 continue
-            result = read_file(entry, timezone=self._timezone)
+            result = await asyncio.to_thread(read_file, entry, timezone=self._timezone)
             for error in result.errors:
                 self._report(error, version=version)
             if not result.read:
@@ -228,6 +228,22 @@ class Inbox:
             return
         self._posted_hashes().update(hashes)
         self._storage.set_meta("inbox_marker_digest", str(rows[-1][0]))
+
+
+def _scan(folder: Path) -> list[tuple[Path, os.stat_result] | str]:
+    """Return the article files under ``folder`` with their stat, and one line per problem."""
+    if not folder.is_dir():
+        return []
+    found: list[tuple[Path, os.stat_result] | str] = []
+    for entry in list_article_files(folder, empty_is_error=False):
+        if isinstance(entry, str):
+            found.append(entry)
+            continue
+        try:
+            found.append((entry, entry.stat()))
+        except OSError as err:
+            found.append(f"{entry}: cannot read ({err.strerror or err})")
+    return found
 
 
 def _revised(article: Article) -> Article:

@@ -51,10 +51,10 @@ async def ingest_inbox(s: Services) -> None:
     seeding = bool(s.settings.bot.seeds) and not s.storage.meta("seeded")
     if seeding:
         folders.insert(0, Path(s.settings.bot.seeds))
-    waiting = [s.publisher.ingest(folder, now=now(s)).waiting for folder in folders]
+    waiting = [(await s.publisher.ingest(folder, now=now(s))).waiting for folder in folders]
     if any(waiting):
         await asyncio.sleep(SECOND_LOOK_SECONDS)
-        waiting = [s.publisher.ingest(folder, now=now(s)).waiting for folder in folders]
+        waiting = [(await s.publisher.ingest(f, now=now(s))).waiting for f in folders]
     if seeding and not waiting[0]:
         s.storage.set_meta("seeded", now(s).isoformat())
 

@@ -91,9 +91,9 @@ class Publisher:
             timezone=settings.digest.timezone,
         )
 
-    def ingest(self, folder: Path, *, now: datetime) -> Ingested:
+    async def ingest(self, folder: Path, *, now: datetime) -> Ingested:
         """Store the articles of new or changed files under ``folder`` (rules: ``inbox``)."""
-        return self._inbox.ingest(folder, now=now)
+        return await self._inbox.ingest(folder, now=now)
 
     def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
         """Return the next edition and the articles it considered (no edition: no stories).

@@ -69,7 +69,7 @@ def texts(storage: Storage) -> dict[str, str]:
     return {a.id: a.text for a in storage.new_articles()}
 
 
-def test_a_deeply_nested_file_is_reported_once_and_the_good_file_ingested(
+async def test_a_deeply_nested_file_is_reported_once_and_the_good_file_ingested(
     inbox, inbox_dir, storage, caplog
 ):
     write(inbox_dir / "good.txt", BAHN)
@@ -78,8 +78,8 @@ def test_a_deeply_nested_file_is_reported_once_and_the_good_file_ingested(
         inbox_dir / "lines.jsonl", "[" * 100_000 + "]" * 100_000 + "\n" + article_json("w", WETTER)
     )
 
-    first = inbox.ingest(inbox_dir, now=now())
-    second = inbox.ingest(inbox_dir, now=now())
+    first = await inbox.ingest(inbox_dir, now=now())
+    second = await inbox.ingest(inbox_dir, now=now())
 
     assert first == Ingested(added=2)
     assert second == Ingested()  # not stuck: the batch is done, the bad file marked
@@ -91,33 +91,35 @@ def test_a_deeply_nested_file_is_reported_once_and_the_good_file_ingested(
     ]
 
 
-def test_a_file_still_being_written_is_read_once_it_stopped_changing(inbox, inbox_dir, storage):
+async def test_a_file_still_being_written_is_read_once_it_stopped_changing(
+    inbox, inbox_dir, storage
+):
     path = write(inbox_dir / "a.txt", BAHN[:40], age=0)
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(waiting=1)
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(waiting=1)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(BAHN[40:])
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(waiting=1)  # changed since
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(waiting=1)  # changed since
     assert texts(storage) == {}
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)  # the same at two looks
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)  # the same at two looks
     assert texts(storage) == {"a": BAHN}
 
 
-def test_an_old_file_is_read_at_the_first_look(inbox, inbox_dir, storage):
+async def test_an_old_file_is_read_at_the_first_look(inbox, inbox_dir, storage):
     write(inbox_dir / "a.txt", BAHN, age=60)
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
 
 
-def test_a_file_overwritten_before_the_digest_is_stored_as_the_new_version(
+async def test_a_file_overwritten_before_the_digest_is_stored_as_the_new_version(
     inbox, inbox_dir, storage
 ):
     path = write(inbox_dir / "a.txt", BAHN[:40])
-    inbox.ingest(inbox_dir, now=now())
+    await inbox.ingest(inbox_dir, now=now())
     write(path, BAHN, age=30)
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(changed=1)
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(changed=1)
     assert texts(storage) == {"a": BAHN}
 
 
@@ -128,23 +130,25 @@ def posted_publisher(storage: Storage, inbox_dir: Path) -> Publisher:
     )
 
 
-def test_a_posted_file_overwritten_with_a_new_article_is_stored_as_news(storage, inbox_dir):
+async def test_a_posted_file_overwritten_with_a_new_article_is_stored_as_news(storage, inbox_dir):
     publisher = posted_publisher(storage, inbox_dir)
     path = write(inbox_dir / "a.txt", BAHN)
-    publisher.ingest(inbox_dir, now=now())
+    await publisher.ingest(inbox_dir, now=now())
     assert publisher.post_digest(now=now()) is not None
     write(path, WETTER, age=30)
 
-    assert publisher.ingest(inbox_dir, now=now()) == Ingested(changed=1)
+    assert await publisher.ingest(inbox_dir, now=now()) == Ingested(changed=1)
     assert texts(storage) == {f"a~{content_hash('a', WETTER)}": WETTER}
 
 
-def test_a_second_file_with_a_used_id_is_warned_about_and_kept(inbox, inbox_dir, storage, caplog):
+async def test_a_second_file_with_a_used_id_is_warned_about_and_kept(
+    inbox, inbox_dir, storage, caplog
+):
     write(inbox_dir / "a1.json", article_json("x", BAHN))
     write(inbox_dir / "a2.json", article_json("x", WETTER))
     write(inbox_dir / "a3.json", article_json("x", BAHN))  # the same article again
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1, collisions=2)
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(added=1, collisions=2)
     assert texts(storage) == {"x": BAHN, f"x~{content_hash('x', WETTER)}": WETTER}
     assert storage.meta("inbox_collisions") == "2"
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
@@ -155,34 +159,38 @@ def test_a_second_file_with_a_used_id_is_warned_about_and_kept(inbox, inbox_dir,
     ]
 
 
-def test_symlinks_out_of_the_inbox_are_not_ingested(inbox, inbox_dir, storage, tmp_path, caplog):
+async def test_symlinks_out_of_the_inbox_are_not_ingested(
+    inbox, inbox_dir, storage, tmp_path, caplog
+):
     secret = write(tmp_path / "secret.txt", WETTER)
     (inbox_dir / "secret.txt").symlink_to(secret)
     write(inbox_dir / "a.txt", BAHN)
 
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
-    inbox.ingest(inbox_dir, now=now())
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
+    await inbox.ingest(inbox_dir, now=now())
     assert texts(storage) == {"a": BAHN}
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
         f"Inbox: {inbox_dir / 'secret.txt'}: symbolic link to outside {inbox_dir}, not followed"
     ]
 
 
-def test_after_the_database_was_deleted_posted_files_are_not_posted_again(tmp_path, inbox_dir):
+async def test_after_the_database_was_deleted_posted_files_are_not_posted_again(
+    tmp_path, inbox_dir
+):
     database = tmp_path / "data" / "k.sqlite3"
     storage = Storage(database)
     publisher = posted_publisher(storage, inbox_dir)
     write(inbox_dir / "a.txt", BAHN)
-    publisher.ingest(inbox_dir, now=now())
+    await publisher.ingest(inbox_dir, now=now())
     publisher.post_digest(now=now())
     write(inbox_dir / "b.txt", WETTER)
-    publisher.ingest(inbox_dir, now=now())  # records the posted article in the marker
+    await publisher.ingest(inbox_dir, now=now())  # records the posted article in the marker
     storage.close()
     for path in database.parent.iterdir():
         path.unlink()
 
     fresh = Storage(database)
-    ingested = posted_publisher(fresh, inbox_dir).ingest(inbox_dir, now=now())
+    ingested = await posted_publisher(fresh, inbox_dir).ingest(inbox_dir, now=now())
 
     assert ingested == Ingested(added=1)
     assert texts(fresh) == {"b": WETTER}  # b was never posted: it is not lost either
@@ -190,15 +198,15 @@ def test_after_the_database_was_deleted_posted_files_are_not_posted_again(tmp_pa
     fresh.close()
 
 
-def test_an_unreadable_file_is_retried_and_stored_once_readable(inbox, inbox_dir, storage):
+async def test_an_unreadable_file_is_retried_and_stored_once_readable(inbox, inbox_dir, storage):
     path = write(inbox_dir / "a.txt", BAHN)
     path.chmod(0)
     try:
         readable = os.access(path, os.R_OK)  # root reads it anyway
-        first = inbox.ingest(inbox_dir, now=now())
+        first = await inbox.ingest(inbox_dir, now=now())
     finally:
         path.chmod(0o644)
     if readable:
         pytest.skip("running with the right to read any file: tests/e2e/test_inbox.py drops it")
     assert first == Ingested(failed=1)
-    assert inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
+    assert await inbox.ingest(inbox_dir, now=now()) == Ingested(added=1)
