@@ -97,7 +97,7 @@ class Inbox:
         Files are read and parsed in a worker thread (a large JSON Lines file takes seconds),
         so the bot answers meanwhile; storing happens back in the caller's thread.
         """
-        self._record_posted()
+        self.record_posted()
         totals = dict.fromkeys(("added", "changed", "collisions", "waiting", "failed"), 0)
         totals["skipped"] = 0
         for found in await asyncio.to_thread(_scan, folder):
@@ -212,8 +212,8 @@ class Inbox:
             self._posted = set(lines)
         return self._posted
 
-    def _record_posted(self) -> None:
-        """Add the articles posted since the last look to the marker file."""
+    def record_posted(self) -> None:
+        """Add the articles posted since the last call to the marker file."""
         done = int(self._storage.meta("inbox_marker_digest") or 0)
         rows = list(self._storage.posted_articles(after_digest=done))
         if not rows:

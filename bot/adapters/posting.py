@@ -245,4 +245,5 @@ class Publisher:
             len(digest.stories),
             len(targets),
         )
+        self._inbox.record_posted()  # at once: the database may be lost before the next look
         return Posted(digest_id=digest_id, stories=len(digest.stories), chats=len(targets))

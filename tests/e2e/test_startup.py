@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters import messages
 from bot.adapters.render import Renderer
-from tests.e2e.conftest import ROOT, with_bot
+from tests.e2e.conftest import ADMIN, CHANNEL_ONE, CHANNEL_TWO, ROOT, command, running, with_bot
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN
 
@@ -143,7 +144,9 @@ async def test_a_killed_bot_leaves_no_lock_behind(fake, settings, tmp_path):
     assert done.stderr == startup_line("token", settings) + "\n"  # past the lock
 
 
-async def test_a_deleted_database_stops_the_bot_with_one_line(fake, settings, tmp_path):
+async def test_a_deleted_database_stops_the_bot_and_a_restart_posts_nothing_again(
+    fake, settings, tmp_path
+):
     config = tmp_path / "kurzlage.toml"
     write_config(config, settings)
     database = Path(settings.bot.database)
@@ -152,6 +155,8 @@ async def test_a_deleted_database_stops_the_bot_with_one_line(fake, settings, tm
         bot = await start_bot(config, log)
         try:
             await fake.wait_for(lambda: fake.count("deleteWebhook") > 0, within=30)
+            await command(fake, ADMIN, ADMIN, "/jetzt")  # the seeds go out
+            await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 1)
             for path in database.parent.glob(database.name + "*"):
                 if not path.name.endswith(".lock"):
                     path.unlink()
@@ -171,6 +176,10 @@ async def test_a_deleted_database_stops_the_bot_with_one_line(fake, settings, tm
         "stopped (a restart creates it anew; the inbox marker keeps old files from being posted "
         "again)"
     ]
+    # A fresh database: the seeds and inbox files it would read again were posted already.
+    async with running(settings):
+        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [messages.NOTHING_NEW]
+    assert len(fake.sent_to(CHANNEL_ONE)) == 1
 
 
 def test_a_file_that_is_no_database_is_one_line_naming_the_key(fake, settings, tmp_path):
