@@ -220,9 +220,9 @@ class TokenFilter(logging.Filter):
     """Keep the token out of every log line, tracebacks included.
 
     PTB quotes the token when Telegram rejects it ("The token `…` was rejected"), in the
-    exception and in its retry loop's log; :func:`run` says in one line what to check, so
-    those records (and the traceback of an unreachable API at start) are dropped, and any
-    other mention of the token is blanked.
+    exception and in its retry loop's log. At start, :func:`run` says in one line what to
+    check, so PTB's records of that failed start are dropped; any other mention of the
+    token (a token revoked while running, say) is logged with the token blanked.
 
     Args:
         token: The bot token.
@@ -235,11 +235,12 @@ class TokenFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Drop PTB's records of a rejected token; blank the token in the others."""
         error = record.exc_info[1] if record.exc_info else None
-        if record.name.startswith("telegram") and (
-            isinstance(error, InvalidToken)
-            or (isinstance(error, NetworkError) and _BOOTSTRAP in record.getMessage())
+        if (
+            record.name.startswith("telegram")
+            and isinstance(error, InvalidToken | NetworkError)
+            and _BOOTSTRAP in record.getMessage()
         ):
-            return False  # run() reports these in one line
+            return False  # a failed start: run() says it in one line
         message = record.getMessage()
         if self._token in message:
             record.msg, record.args = message.replace(self._token, "…"), None

@@ -1,7 +1,9 @@
 """``kurzlage run`` refusing to start, or stopping, with one line and never the token."""
 
 import asyncio
+import io
 import json
+import logging
 import signal
 import socket
 import subprocess
@@ -10,9 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from telegram.error import InvalidToken
 
 from bot.adapters import messages
 from bot.adapters.render import Renderer
+from bot.app import TokenFilter
 from tests.e2e.conftest import ADMIN, CHANNEL_ONE, CHANNEL_TWO, ROOT, command, running, with_bot
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN
@@ -196,3 +200,23 @@ def test_a_file_that_is_no_database_is_one_line_naming_the_key(fake, settings, t
         f"kurzlage: config: bot.database {database} cannot be opened as the bot's database "
         "(file is not a database); name a new file or a Kurzlage database\n"
     )
+
+
+def test_the_token_is_blanked_in_later_log_records_tracebacks_included():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TokenFilter(TOKEN))
+    logger = logging.getLogger("telegram.ext.Updater.test")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
+        except InvalidToken:
+            logger.exception("Polling with %s failed", TOKEN)  # a token revoked while running
+    finally:
+        logger.removeHandler(handler)
+
+    logged = stream.getvalue()
+    assert logged.startswith("Polling with … failed\nTraceback")
+    assert "InvalidToken: The token `…` was rejected by the server." in logged
+    assert TOKEN not in logged
