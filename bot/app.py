@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
@@ -33,14 +33,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs, messages
+from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.instance import DatabaseInUse, DatabaseWatch, InstanceLock
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.services import SERVICES_KEY, Services, services
+from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.settings import Settings, bot_token, require_bot_settings
@@ -54,6 +54,15 @@ DATABASE_CHECK_SECONDS = 5
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Operator messages on stderr (English, like the log and the command line's errors).
+NO_TOKEN = (
+    "kurzlage run: KURZLAGE_TOKEN is not set - create a bot with /newbot at @BotFather in"
+    " Telegram and set its token as KURZLAGE_TOKEN (example: config/example.env)."
+)
+NO_WEBHOOK_SUPPORT = (
+    "kurzlage run: bot.webhook_url is set but python-telegram-bot[webhooks] is missing -"
+    " install it, or leave webhook_url empty for long polling."
+)
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -78,6 +87,7 @@ def build_application(
     *,
     token: str,
     fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
+    clock: Clock = system_clock,
     watch: DatabaseWatch | None = None,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
@@ -86,6 +96,7 @@ def build_application(
         settings: All settings.
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        clock: The bot's one clock (aware datetimes); tests pass a fixed one.
         watch: When given, the bot stops once the database file is deleted or replaced.
     """
     zone = ZoneInfo(settings.digest.timezone)
@@ -100,7 +111,11 @@ def build_application(
         .base_url(settings.bot.api_base_url)
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, watch=watch))
+        # Updates are handled concurrently: a slow command (a digest build, a page fetch)
+        # never holds up another reader's /hilfe. Handlers touch storage only between
+        # awaits, on the event loop's thread, so no two of them interleave inside a write.
+        .concurrent_updates(True)
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, clock=clock, watch=watch))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -147,7 +162,11 @@ def build_application(
 
 
 def _post_init(
-    settings: Settings, *, fetch_timeout: httpx.Timeout, watch: DatabaseWatch | None
+    settings: Settings,
+    *,
+    fetch_timeout: httpx.Timeout,
+    clock: Clock,
+    watch: DatabaseWatch | None,
 ) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
@@ -155,19 +174,22 @@ def _post_init(
         if watch is not None:
             watch.replaced()  # its first look: this is the file to keep an eye on
         client = build_client(timeout=fetch_timeout)
-        renderer = Renderer()
+        renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
+        # The outbox still reads its own clocks (datetime.now(UTC), time.time()): its
+        # constructor takes no ``now`` yet. Once it does (delivery's change), pass ``clock``.
         outbox = Outbox(
             storage,
             app.bot,
             pacing=Pacing.from_settings(settings.bot),
             admins=settings.bot.admins,
             link_previews=settings.bot.link_previews,
+            renderer=renderer,
         )
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
         )
-        app.bot_data[SERVICES_KEY] = Services(
+        shared = Services(
             settings=settings,
             storage=storage,
             renderer=renderer,
@@ -176,9 +198,11 @@ def _post_init(
             fetcher=Fetcher(client),
             client=client,
             lang=lang,
+            clock=clock,
         )
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
-        now = datetime.now(ZoneInfo(settings.digest.timezone))
+        app.bot_data[SERVICES_KEY] = shared
+        await handlers.register_commands(app.bot, renderer.commands(), admins=settings.bot.admins)
+        now = shared.now()
         last = storage.meta("last_run")
         if not last:
             storage.set_meta("last_run", now.isoformat())  # first start: nothing was missed
@@ -260,13 +284,13 @@ def run(settings: Settings) -> int:
     quiet_token_loggers()
     token = bot_token()
     if not token:
-        sys.stderr.write(messages.NO_TOKEN + "\n")
+        sys.stderr.write(NO_TOKEN + "\n")
         return 2
     for handler in logging.getLogger().handlers:
         handler.addFilter(TokenFilter(token))
     require_bot_settings(settings)
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
-        sys.stderr.write(messages.NO_WEBHOOK_SUPPORT + "\n")
+        sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
     try:
         lock = InstanceLock(Path(settings.bot.database))

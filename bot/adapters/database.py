@@ -105,6 +105,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX editions_created ON editions(created);
     """,
+    # The digest lives in one serialised form (digests.data); these row copies were written
+    # on every save and never read.
+    """
+    DROP TABLE story_figures;
+    DROP TABLE story_sources;
+    DROP TABLE story_sentences;
+    DROP TABLE stories;
+    """,
     # Inbox and schedule (issue 12, items 2 and 5): which inbox file each article came from,
     # and the scheduled digest times already posted (each at most once, whoever fires it).
     """

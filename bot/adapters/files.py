@@ -416,6 +416,16 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+def article_files(folder: Path) -> list[Path]:
+    """Return the article files under ``folder``, sorted: known suffixes, no dot-files.
+
+    A name or folder starting with ``.`` (editor swap files, ``.git``, half-copied
+    ``.name.txt.part``) is never read, nor a symbolic link out of the folder. The inbox and
+    ``kurzlage digest DIR`` both use these rules (:func:`list_article_files`).
+    """
+    return [p for p in list_article_files(folder, empty_is_error=False) if isinstance(p, Path)]
+
+
 def list_article_files(path: Path, *, empty_is_error: bool = True) -> Iterator[Path | str]:
     """Yield the article files under ``path`` in name order, and an error line per problem.
 

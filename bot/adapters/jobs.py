@@ -35,11 +35,6 @@ SLOT_LOOKBACK = (
 _SECOND = timedelta(seconds=1)
 
 
-def now(s: Services) -> datetime:
-    """Return the current time in the digest time zone (aware)."""
-    return datetime.now(ZoneInfo(s.settings.digest.timezone))
-
-
 async def ingest_inbox(s: Services) -> None:
     """Store new articles from the inbox, and from the seeds on the very first start.
 
@@ -51,12 +46,12 @@ async def ingest_inbox(s: Services) -> None:
     seeding = bool(s.settings.bot.seeds) and not s.storage.meta("seeded")
     if seeding:
         folders.insert(0, Path(s.settings.bot.seeds))
-    waiting = [(await s.publisher.ingest(folder, now=now(s))).waiting for folder in folders]
+    waiting = [(await s.publisher.ingest(folder, now=s.now())).waiting for folder in folders]
     if any(waiting):
         await asyncio.sleep(SECOND_LOOK_SECONDS)
-        waiting = [(await s.publisher.ingest(f, now=now(s))).waiting for f in folders]
+        waiting = [(await s.publisher.ingest(f, now=s.now())).waiting for f in folders]
     if seeding and not waiting[0]:
-        s.storage.set_meta("seeded", now(s).isoformat())
+        s.storage.set_meta("seeded", s.now().isoformat())
 
 
 async def ingest_job(context: Context) -> None:
@@ -93,14 +88,14 @@ async def digest_job(context: Context) -> None:
     Each scheduled time is posted at most once, whichever process (or catch-up) runs it.
     """
     s = services(context)
-    moment = now(s)
+    moment = s.now()
     slot = digest_slot(s, now=moment)
     if slot is not None and not s.storage.claim_slot(slot, now=moment):
         logger.warning("Digest run for %s was already posted; not posting it again", slot)
         return
     try:
         await ingest_inbox(s)
-        posted = s.publisher.post_digest(now=moment)
+        posted = await s.publisher.post_digest(now=moment)
     except BaseException:
         if slot is not None:
             s.storage.release_slot(slot)  # nothing was queued: the next run may post it

@@ -134,7 +134,7 @@ async def test_a_posted_file_overwritten_with_a_new_article_is_stored_as_news(st
     publisher = posted_publisher(storage, inbox_dir)
     path = write(inbox_dir / "a.txt", BAHN)
     await publisher.ingest(inbox_dir, now=now())
-    assert publisher.post_digest(now=now()) is not None
+    assert await publisher.post_digest(now=now()) is not None
     write(path, WETTER, age=30)
 
     assert await publisher.ingest(inbox_dir, now=now()) == Ingested(changed=1)
@@ -182,7 +182,7 @@ async def test_after_the_database_was_deleted_posted_files_are_not_posted_again(
     publisher = posted_publisher(storage, inbox_dir)
     write(inbox_dir / "a.txt", BAHN)
     await publisher.ingest(inbox_dir, now=now())
-    publisher.post_digest(now=now())
+    await publisher.post_digest(now=now())
     write(inbox_dir / "b.txt", WETTER)
     await publisher.ingest(inbox_dir, now=now())  # records the posted article in the marker
     storage.close()

@@ -14,11 +14,15 @@ def test_two_pushes_in_the_same_second_are_two_articles(tmp_path):
     first = publisher.post_text("Erste Mitteilung.", author="Redaktion", now=moment)
     second = publisher.post_text("Zweite Mitteilung.", author="Redaktion", now=moment)
 
-    assert (first.digest_id, second.digest_id) == (1, 2)  # type: ignore[union-attr]
+    assert first is not None
+    assert second is not None
+    assert (first.digest_id, second.digest_id) == (1, 2)
     assert storage.count_new_articles() == 0  # both posted at once
     assert [
         storage.stored_article(i) is not None
         for i in ("push-20261201120005", "push-20261201120005-2")
     ] == [True, True]
-    assert storage.stored_article("push-20261201120005-2")[0].text == "Zweite Mitteilung."
+    found = storage.stored_article("push-20261201120005-2")
+    assert found is not None
+    assert found[0].text == "Zweite Mitteilung."
     storage.close()

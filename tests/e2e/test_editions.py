@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-from bot.adapters import messages
 from bot.adapters.services import services
 from tests.conftest import SEEDS
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
@@ -41,7 +41,7 @@ async def test_jetzt_twice_with_nothing_added_posts_nothing_the_second_time(
         second = await command(fake, ADMIN, ADMIN, "/jetzt")
 
         assert first == ["Ausgabe 1 mit 2 Meldungen geht an 2 Chats."]
-        assert second == [messages.NOTHING_NEW]
+        assert second == [expected.NOTHING_NEW]
         assert len(fake.sent_to(CHANNEL_ONE)) == len(fake.sent_to(CHANNEL_TWO)) == 1
 
         inbox = tmp_path / "inbox"

@@ -9,7 +9,7 @@ import signal
 
 import pytest
 
-from bot.adapters.jobs import digest_slot, ingest_inbox, now
+from bot.adapters.jobs import digest_slot, ingest_inbox
 from bot.adapters.services import services
 from tests.adapters.test_inbox import BAHN, WETTER
 from tests.e2e.conftest import (
@@ -98,7 +98,7 @@ async def test_a_schedule_time_is_posted_once_by_two_bots_on_one_database(
         assert len(fake.sent_to(CHANNEL_ONE)) == 1
         await ingest_inbox(services(second))
         assert services(second).storage.count_new_articles() == 1  # waits for the next time
-        slot = digest_slot(services(second), now=now(services(second)))
+        slot = digest_slot(services(second), now=services(second).now())
     assert [r.getMessage() for r in caplog.records if r.name == "bot.adapters.jobs"] == [
         f"Digest run for {slot} was already posted; not posting it again"
     ]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from telegram.error import InvalidToken
 
-from bot.adapters import messages
 from bot.adapters.render import Renderer
 from bot.app import TokenFilter
+from tests.e2e import expected
 from tests.e2e.conftest import ADMIN, CHANNEL_ONE, CHANNEL_TWO, ROOT, command, running, with_bot
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN
@@ -182,7 +182,7 @@ async def test_a_deleted_database_stops_the_bot_and_a_restart_posts_nothing_agai
     ]
     # A fresh database: the seeds and inbox files it would read again were posted already.
     async with running(settings):
-        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [messages.NOTHING_NEW]
+        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [expected.NOTHING_NEW]
     assert len(fake.sent_to(CHANNEL_ONE)) == 1
 
 
