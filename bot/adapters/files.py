@@ -36,6 +36,7 @@ MAX_JSONL_BYTES = 500_000_000
 #: Share of control characters above which a file counts as binary, not text.
 BINARY_CONTROL_SHARE = 0.05
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
 #: Valid UTF-8 multi-byte characters needed per broken byte to keep reading a file as UTF-8
 #: (with U+FFFD for the broken bytes) rather than as Windows-1252. One suffices: a German
 #: Windows-1252 text has none (its umlauts are single bytes followed by ASCII), while a UTF-8
@@ -309,7 +310,7 @@ def read_file(path: Path, *, timezone: str = "Europe/Berlin") -> FileInputs:
     return FileInputs(
         path=path,
         articles=tuple(articles),
-        errors=tuple(str(e) for e in errors),
+        errors=tuple(one_line(e) for e in errors),
         read=not any(isinstance(e, _Unread) for e in errors),
     )
 
@@ -426,6 +427,14 @@ def article_files(folder: Path) -> list[Path]:
     return [p for p in list_article_files(folder, empty_is_error=False) if isinstance(p, Path)]
 
 
+def one_line(message: str) -> str:
+    """Return an error line with its control characters escaped as Python writes them.
+
+    A file name may hold a line break; each problem must stay one line of output and of the log.
+    """
+    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], message)
+
+
 def list_article_files(path: Path, *, empty_is_error: bool = True) -> Iterator[Path | str]:
     """Yield the article files under ``path`` in name order, and an error line per problem.
 
@@ -444,19 +453,19 @@ def list_article_files(path: Path, *, empty_is_error: bool = True) -> Iterator[P
                 if _hidden(name) or candidate.suffix.lower() not in SUFFIXES:
                     continue
                 if candidate.is_symlink() and not candidate.resolve().is_relative_to(root):
-                    yield f"{candidate}: symbolic link to outside {path}, not followed"
+                    yield one_line(f"{candidate}: symbolic link to outside {path}, not followed")
                     continue
                 if candidate.is_file():
                     found.append(candidate)
         if not found and empty_is_error:
-            yield f"{path}: no article files (.txt .md .json .jsonl .html) in directory"
+            yield one_line(f"{path}: no article files (.txt .md .json .jsonl .html) in directory")
         yield from sorted(found)
     elif path.is_file():
         yield path
     elif path.exists():
-        yield f"{path}: not a regular file, skipped"
+        yield one_line(f"{path}: not a regular file, skipped")
     else:
-        yield f"{path}: no such file or directory"
+        yield one_line(f"{path}: no such file or directory")
 
 
 def read_inputs(paths: Sequence[Path], *, timezone: str = "Europe/Berlin") -> Inputs:
@@ -482,7 +491,9 @@ def read_inputs(paths: Sequence[Path], *, timezone: str = "Europe/Berlin") -> In
             errors.extend(result.errors)
             for article in result.articles:
                 if article.id in seen:
-                    errors.append(f"{entry}: duplicate article id {article.id!r}, skipped")
+                    errors.append(
+                        one_line(f"{entry}: duplicate article id {article.id!r}, skipped")
+                    )
                 else:
                     seen.add(article.id)
                     articles.append(article)

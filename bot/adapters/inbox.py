@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from bot.adapters.files import list_article_files, read_file
+from bot.adapters.files import list_article_files, one_line, read_file
 from bot.adapters.storage import Storage
 from bot.core.models import Article
 
@@ -162,11 +162,11 @@ class Inbox:
                 return "changed"
             # Posted already: the new version is news of its own.
             return "changed" if self._add_revision(article, origin=origin, now=now) else "skipped"
-        other = first_origin or "an earlier input"
+        shown, other = one_line(origin), one_line(first_origin or "an earlier input")
         if same:
             logger.warning(
                 "%s: article id %r is already used by %s, with the same text: not stored twice",
-                origin,
+                shown,
                 article.id,
                 other,
             )
@@ -174,7 +174,7 @@ class Inbox:
         revised = _revised(article)
         logger.warning(
             "%s: article id %r is already used by %s; this one is stored as %r",
-            origin,
+            shown,
             article.id,
             other,
             revised.id,
@@ -198,7 +198,7 @@ class Inbox:
         key = f"{line}\0{version}"
         if key not in self._reported:
             self._reported.add(key)
-            logger.warning("Inbox: %s", line)
+            logger.warning("Inbox: %s", one_line(line))
 
     def _posted_hashes(self) -> set[str]:
         if self._posted is None:

@@ -370,3 +370,13 @@ def test_cli_digest_of_json_with_a_lone_surrogate(kurzlage: Run, tmp_path: Path)
     result = kurzlage("digest", tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert "Gesetz\ufffd" in result.stdout
+
+
+def test_a_file_name_with_a_line_break_is_still_one_error_line(
+    kurzlage: Run, tmp_path: Path
+) -> None:
+    _write(tmp_path / "good.txt", GOOD)
+    _write(tmp_path / "zeile\numbruch.txt", b"")
+    result = kurzlage("sentences", tmp_path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == f"kurzlage: {tmp_path}/zeile\\numbruch.txt: empty file, skipped\n"
