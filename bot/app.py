@@ -21,7 +21,7 @@ import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -236,17 +236,13 @@ def quiet_token_loggers() -> None:
     logging.getLogger("bot").setLevel(logging.INFO)
 
 
-# How PTB's retry loop names the start-up (getMe) in its log records.
-_BOOTSTRAP = "Bootstrap Initialize Application"
-
-
 class TokenFilter(logging.Filter):
     """Keep the token out of every log line, tracebacks included.
 
     PTB quotes the token when Telegram rejects it ("The token `…` was rejected"), in the
-    exception and in its retry loop's log. At start, :func:`run` says in one line what to
-    check, so PTB's records of that failed start are dropped; any other mention of the
-    token (a token revoked while running, say) is logged with the token blanked.
+    exception and in its log; a record that mentions the token (a token revoked while the
+    bot runs, say) is logged with the token blanked. (A failed start is not logged by PTB at
+    all: :func:`run` quiets it until ``post_init`` and says in one line what to check.)
 
     Args:
         token: The bot token.
@@ -257,14 +253,7 @@ class TokenFilter(logging.Filter):
         self._token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Drop PTB's records of a rejected token; blank the token in the others."""
-        error = record.exc_info[1] if record.exc_info else None
-        if (
-            record.name.startswith("telegram")
-            and isinstance(error, InvalidToken | NetworkError)
-            and _BOOTSTRAP in record.getMessage()
-        ):
-            return False  # a failed start: run() says it in one line
+        """Blank the token in the record's message and traceback; keep the record."""
         message = record.getMessage()
         if self._token in message:
             record.msg, record.args = message.replace(self._token, "…"), None
@@ -303,6 +292,7 @@ def run(settings: Settings) -> int:
     # deprecation warning (bot.adapters.outbox reads either form).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     app = build_application(settings, token=token, watch=watch)
+    _quiet_until_started(app)
     # PTB's own messages for a rejected token quote the token: ours say what to check.
     try:
         _run_until_stopped(app, settings)
@@ -313,7 +303,29 @@ def run(settings: Settings) -> int:
     except NetworkError:
         _startup_error("unreachable", settings)
         return 1
+    except TelegramError:  # e.g. a web page, not JSON, at bot.api_base_url
+        _startup_error("not_found", settings)
+        return 2
     return 1 if watch.replaced() else 0  # the database job said why, in one line
+
+
+def _quiet_until_started(app: BotApplication) -> None:
+    """Silence PTB's log until the bot is started (``post_init``).
+
+    A failed start (token rejected, wrong API URL, no network, not a Bot API answering) makes
+    PTB log tracebacks that repeat the cause; :func:`run` reports it in one line instead.
+    """
+    telegram_log = logging.getLogger("telegram")
+    level = telegram_log.level
+    telegram_log.setLevel(logging.CRITICAL)
+    post_init = app.post_init
+
+    async def started(application: BotApplication) -> None:
+        telegram_log.setLevel(level)
+        if post_init is not None:
+            await post_init(application)
+
+    app.post_init = started
 
 
 def _startup_error(reason: str, settings: Settings) -> None:

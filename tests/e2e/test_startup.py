@@ -35,16 +35,14 @@ def startup_line(reason, settings):
     return Renderer().render("startup.txt", reason=reason, api_base_url=settings.bot.api_base_url)
 
 
-@pytest.fixture
-def not_found_server():
-    """An HTTP server answering every request as Telegram answers a wrong path: 404."""
+def serve(status, content_type, body):
+    """Start an HTTP server answering every request alike; return it and its /bot URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
-            body = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"})
-            self.send_response(404)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body.encode())))
             self.end_headers()
             self.wfile.write(body.encode())
 
@@ -55,7 +53,24 @@ def not_found_server():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/wrong/path/bot"
+    return server, f"http://127.0.0.1:{server.server_address[1]}/wrong/path/bot"
+
+
+@pytest.fixture
+def not_found_server():
+    """An HTTP server answering every request as Telegram answers a wrong path: 404."""
+    body = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"})
+    server, url = serve(404, "application/json", body)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def web_page_server():
+    """An HTTP server answering with a web page: api_base_url names a website."""
+    server, url = serve(200, "text/html", "<!DOCTYPE html><html><body>Willkommen</body></html>")
+    yield url
     server.shutdown()
     server.server_close()
 
@@ -86,6 +101,17 @@ def test_a_wrong_api_path_is_one_german_line_without_the_token(
     assert done.stderr == startup_line("not_found", settings) + "\n"
     assert "/wrong/path/bot" in done.stderr  # names what to check
     assert TOKEN not in done.stderr + done.stdout
+
+
+def test_a_web_page_at_the_api_url_is_one_german_line(settings, tmp_path, web_page_server):
+    settings = with_bot(settings, api_base_url=web_page_server)
+    config = tmp_path / "kurzlage.toml"
+    write_config(config, settings)
+
+    done = run_bot(config, TOKEN)
+
+    assert done.returncode == 2
+    assert done.stderr == startup_line("not_found", settings) + "\n"
 
 
 def test_an_unreachable_api_is_one_german_line(settings, tmp_path):
