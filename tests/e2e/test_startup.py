@@ -2,7 +2,6 @@
 
 import asyncio
 import io
-import json
 import logging
 import signal
 import socket
@@ -35,44 +34,43 @@ def startup_line(reason, settings):
     return Renderer().render("startup.txt", reason=reason, api_base_url=settings.bot.api_base_url)
 
 
-def serve(status, content_type, body):
-    """Start an HTTP server answering every request alike; return it and its /bot URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body.encode())))
-            self.end_headers()
-            self.wfile.write(body.encode())
-
-        do_GET = do_POST
-
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/wrong/path/bot"
-
-
 @pytest.fixture
-def not_found_server():
-    """An HTTP server answering every request as Telegram answers a wrong path: 404."""
-    body = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"})
-    server, url = serve(404, "application/json", body)
-    yield url
-    server.shutdown()
-    server.server_close()
+def answering():
+    """Start HTTP servers that answer every request alike; each call returns its /bot URL."""
+    servers = []
+
+    def serve(status, content_type, body):
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body.encode())))
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            do_GET = do_POST
+
+            def log_message(self, format, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/wrong/path/bot"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
-@pytest.fixture
-def web_page_server():
-    """An HTTP server answering with a web page: api_base_url names a website."""
-    server, url = serve(200, "text/html", "<!DOCTYPE html><html><body>Willkommen</body></html>")
-    yield url
-    server.shutdown()
-    server.server_close()
+# Telegram's answer to a wrong path, and a website where the Bot API should be.
+NOT_FOUND = (
+    404,
+    "application/json",
+    '{"ok": false, "error_code": 404, "description": "Not Found"}',
+)
+WEB_PAGE = (200, "text/html", "<!DOCTYPE html><html><body>Willkommen</body></html>")
 
 
 def test_a_rejected_token_is_one_german_line_without_the_token(fake, settings, tmp_path):
@@ -88,10 +86,8 @@ def test_a_rejected_token_is_one_german_line_without_the_token(fake, settings, t
     assert WRONG_TOKEN.split(":")[1] not in done.stderr
 
 
-def test_a_wrong_api_path_is_one_german_line_without_the_token(
-    settings, tmp_path, not_found_server
-):
-    settings = with_bot(settings, api_base_url=not_found_server)
+def test_a_wrong_api_path_is_one_german_line_without_the_token(settings, tmp_path, answering):
+    settings = with_bot(settings, api_base_url=answering(*NOT_FOUND))
     config = tmp_path / "kurzlage.toml"
     write_config(config, settings)
 
@@ -103,8 +99,8 @@ def test_a_wrong_api_path_is_one_german_line_without_the_token(
     assert TOKEN not in done.stderr + done.stdout
 
 
-def test_a_web_page_at_the_api_url_is_one_german_line(settings, tmp_path, web_page_server):
-    settings = with_bot(settings, api_base_url=web_page_server)
+def test_a_web_page_at_the_api_url_is_one_german_line(settings, tmp_path, answering):
+    settings = with_bot(settings, api_base_url=answering(*WEB_PAGE))
     config = tmp_path / "kurzlage.toml"
     write_config(config, settings)
 
