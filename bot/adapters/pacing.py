@@ -13,8 +13,8 @@ Each limit is a sliding window that holds a request's place from its start until
 after its answer, so however the network delays requests, no window Telegram counts can hold
 more than the limit. Windows run on one monotonic clock; wall-clock times are the callers'.
 
-Requests that are not the outbox's (command replies, callback answers, direct notices) also
-get the outbox's transient-error policy here: a 429 waits its ``retry_after``; a dropped
+Messages that are not the outbox's (command replies, direct notices) also get the outbox's
+transient-error policy here: a 429 waits its ``retry_after``; a dropped
 connection or a 5xx is retried with backoff; a timeout, after which Telegram may already have
 posted the message, is resent at most once (:data:`TIMEOUT_RESENDS`). The outbox passes a
 :class:`Ticket` and handles errors itself, because it records every attempt in the database.
@@ -158,6 +158,8 @@ class Pacing(BaseRateLimiter[Ticket]):
         windows = (self._global, *self._chat_windows(str(chat))) if chat else (self._global,)
         if rate_limit_args is not None:  # the outbox: it handles and records errors
             return await self._paced(windows, callback, args, kwargs, rate_limit_args)
+        if chat is None:  # getMe, getChatMember, setMyCommands…: PTB's and the caller's errors
+            return await self._paced(windows, callback, args, kwargs, Ticket())
         failures = timeouts = waits = 0
         while True:
             try:

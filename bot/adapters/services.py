@@ -18,6 +18,7 @@ from bot.adapters.outbox import Outbox
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
+from bot.adapters.worker import BuildWorker
 from bot.core.language import Language
 
 #: The one ``bot_data`` key; everything else the handlers need hangs off :class:`Services`.
@@ -49,6 +50,7 @@ class Services:
     client: httpx.AsyncClient
     lang: Language
     alerts: Alerts
+    worker: BuildWorker
     clock: Clock = system_clock
 
     def now(self) -> datetime:

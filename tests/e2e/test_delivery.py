@@ -33,7 +33,8 @@ BUTTON_REPEAT = (
 
 def posted_reply(app, chats):
     stories = len(stored_digest(app).stories)
-    return f"Ausgabe 1 mit {stories} Meldungen geht an {chats} Chats."
+    chats_text = {1: "1 Chat", 2: "2 Chats"}[chats]
+    return f"Ausgabe 1 mit {stories} Meldungen geht an {chats_text}."
 
 
 # -- item 6: edits ------------------------------------------------------------------------
