@@ -32,10 +32,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs, messages
+from bot.adapters import admin, events, feed_admin, jobs, messages
 from bot.adapters import telegram as handlers
-from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
+from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.services import SERVICES_KEY, Services, services
@@ -49,6 +50,9 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Seconds between two looks at which feeds are due (each feed is polled every
+# fetch.poll_interval or later); a minute keeps a due feed waiting at most that long.
+FEED_JOB_SECONDS = 60
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -69,14 +73,14 @@ def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) 
 
 
 def build_application(
-    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT
+    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout | None = None
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
     Args:
         settings: All settings.
         token: The bot token (from the environment).
-        fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        fetch_timeout: Timeouts for fetching feeds and pages; default from ``[fetch]``.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -108,6 +112,7 @@ def build_application(
     app.add_handler(CommandHandler("vorschau", admin.vorschau))
     app.add_handler(CommandHandler("push", admin.push))
     app.add_handler(CommandHandler("status", admin.status))
+    app.add_handler(CommandHandler("feeds", feed_admin.feeds))
     app.add_handler(CallbackQueryHandler(handlers.button, pattern=r"^[qz]:\d+:\d+$"))
     app.add_handler(ChatMemberHandler(events.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
@@ -125,14 +130,21 @@ def build_application(
     queue.run_repeating(
         jobs.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
     )
+    if settings.feeds:  # each feed has its own due time; the job looks at most every minute
+        interval = min(FEED_JOB_SECONDS, settings.fetch.poll_interval)
+        queue.run_repeating(jobs.feed_job, interval=interval, first=0, name="feeds")
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
+def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout | None) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
-        client = build_client(timeout=fetch_timeout)
+        timeout = fetch_timeout or httpx.Timeout(
+            settings.fetch.read_timeout, connect=settings.fetch.connect_timeout
+        )
+        client = build_client(timeout=timeout, user_agent=settings.fetch.user_agent)
+        fetcher = Fetcher(client, settings=settings.fetch)
         renderer = Renderer()
         lang = load_language()
         outbox = Outbox(
@@ -151,9 +163,16 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
             renderer=renderer,
             outbox=outbox,
             publisher=publisher,
-            fetcher=Fetcher(client),
+            fetcher=fetcher,
             client=client,
             lang=lang,
+            poller=FeedPoller(
+                fetcher,
+                storage,
+                feeds=settings.feeds,
+                renderer=renderer,
+                admins=settings.bot.admins,
+            ),
         )
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
         now = datetime.now(ZoneInfo(settings.digest.timezone))

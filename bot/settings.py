@@ -83,11 +83,64 @@ class BotSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How feeds and pages are fetched (``[fetch]``).
+
+    Attributes:
+        poll_interval: Seconds between two polls of one feed (a feed's Cache-Control,
+            Expires or Retry-After may ask for longer, up to six hours).
+        concurrency: Requests in flight at once, over all hosts.
+        per_host: Requests in flight at once to one host.
+        connect_timeout: Seconds to open a connection.
+        read_timeout: Seconds to wait for the next bytes of an answer.
+        deadline: Seconds one request may take in all, redirects and body included.
+        max_bytes: Largest feed or page body read, in bytes.
+        user_agent: Sent with every request; name a contact URL, as outlets ask bots to.
+        pages_per_poll: New article pages fetched per feed and poll; the rest wait.
+        notice_after_failures: Consecutive failures of a feed before the admins are told.
+        notice_after_hours: Hours without success before the admins are told.
+        max_backoff: Longest pause, in seconds, between polls of a failing feed.
+        allow_private_push: Let ``/push`` fetch addresses inside the network (loopback,
+            private, link-local, reserved); off, since anyone an admin forwards a link
+            from could aim the bot at the local network.
+    """
+
+    poll_interval: int = 600
+    concurrency: int = 16
+    per_host: int = 2
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    deadline: float = 20.0
+    max_bytes: int = 5_000_000
+    user_agent: str = "Kurzlage/0.1 (+https://github.com/kurzlage/kurzlage; news digest bot)"
+    pages_per_poll: int = 30
+    notice_after_failures: int = 5
+    notice_after_hours: int = 24
+    max_backoff: int = 21_600
+    allow_private_push: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """One feed (a ``[[feeds]]`` table).
+
+    Attributes:
+        url: The feed (RSS, Atom, RDF or JSON Feed), http(s).
+        outlet: The outlet's name to show; empty: the page's or the feed's site name.
+    """
+
+    url: str
+    outlet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one attribute per TOML section."""
 
     digest: DigestOptions = field(default_factory=DigestOptions)
     bot: BotSettings = field(default_factory=BotSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    feeds: tuple[FeedSettings, ...] = ()
 
 
 _Section = TypeVar("_Section")
@@ -107,6 +160,14 @@ _RANGES: dict[str, tuple[int, int]] = {
     "bot.send_concurrency": (1, 256),
     "bot.retries_per_drain": (1, 100),
     "bot.outbox_interval": (1, 86_400),
+    "fetch.poll_interval": (10, 86_400),
+    "fetch.concurrency": (1, 256),
+    "fetch.per_host": (1, 32),
+    "fetch.max_bytes": (10_000, 100_000_000),
+    "fetch.pages_per_poll": (0, 1000),
+    "fetch.notice_after_failures": (1, 1000),
+    "fetch.notice_after_hours": (1, 720),
+    "fetch.max_backoff": (60, 604_800),
 }
 
 # A public channel's username: 5 to 32 letters, digits and underscores (Telegram's rule).
@@ -166,6 +227,41 @@ def _delay(dotted: str, value: Any) -> float:
     return float(value)
 
 
+def _seconds(dotted: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise ConfigError(f"config: {dotted} must be a number of seconds above 0, at most 600")
+    return float(value)
+
+
+def _user_agent(dotted: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise ConfigError(f"config: {dotted} must be one line of text naming a contact URL")
+    return value.strip()
+
+
+def _feeds(value: Any) -> tuple[FeedSettings, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("config: feeds must be [[feeds]] tables, each with a url")
+    feeds: list[FeedSettings] = []
+    seen: set[str] = set()
+    for number, table in enumerate(value, start=1):
+        where = f"feeds[{number}]"
+        if not isinstance(table, dict):
+            raise ConfigError(f"config: {where} must be a table with a url")
+        unknown = sorted(set(table) - {"url", "outlet"})
+        if unknown:
+            raise ConfigError(f"config: unknown key {where}.{unknown[0]!r} (url, outlet)")
+        url = _url(f"{where}.url", table.get("url"))
+        outlet = table.get("outlet", "")
+        if not isinstance(outlet, str):
+            raise ConfigError(f"config: {where}.outlet must be a string, not {outlet!r}")
+        if url in seen:
+            raise ConfigError(f"config: {where}.url {url!r} is listed twice")
+        seen.add(url)
+        feeds.append(FeedSettings(url=url, outlet=outlet.strip()))
+    return tuple(feeds)
+
+
 def _webhook_url(dotted: str, value: Any) -> str:
     if not isinstance(value, str) or (value and not value.startswith("https://")):
         raise ConfigError(f"config: {dotted} must be empty (long polling) or an https URL")
@@ -182,6 +278,10 @@ _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "bot.webhook_url": _webhook_url,
     "bot.retry_base_delay": _delay,
     "bot.retry_max_delay": _delay,
+    "fetch.connect_timeout": _seconds,
+    "fetch.read_timeout": _seconds,
+    "fetch.deadline": _seconds,
+    "fetch.user_agent": _user_agent,
 }
 
 
@@ -218,6 +318,9 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
     for name, value in raw.items():
         if name not in {f.name for f in fields(Settings)}:
             raise ConfigError(f"config: unknown section [{name}]")
+        if name == "feeds":
+            sections[name] = _feeds(value)
+            continue
         sections[name] = _build_section(
             type(getattr(base, name)), name, value, getattr(base, name)
         )

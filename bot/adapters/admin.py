@@ -14,6 +14,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.adapters import messages
+from bot.adapters.fetch import RefusedError
 from bot.adapters.jobs import ingest_inbox, now
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
@@ -92,7 +93,11 @@ async def push(update: Update, context: Context) -> None:
         return
     if _URL.fullmatch(text):
         try:
-            article = await s.fetcher.fetch_article(text)
+            article = await s.fetcher.fetch_article(text, guard=True)
+        except RefusedError as err:
+            logger.warning("/push refused: %s", err)
+            await reply(update, [s.renderer.render("push_refused.html")])
+            return
         except FetchError as err:
             logger.warning("/push: %s", err)
             await reply(update, [messages.PUSH_FETCH_FAILED])
@@ -136,4 +141,8 @@ async def status(update: Update, context: Context) -> None:
         subscriptions=len(s.storage.subscriptions()),
         disabled=s.storage.disabled_chats(),
     )
+    configured = {feed.url for feed in s.settings.feeds}
+    failing = [f for f in s.storage.feed_states() if f.failures and f.url in configured]
+    if failing:
+        page += "\n\n" + s.renderer.render("feeds_status.html", failing=failing)
     await reply(update, [page])

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext
 
 from bot.adapters.fetch import Fetcher
 from bot.adapters.outbox import Outbox
+from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
@@ -35,6 +36,7 @@ class Services:
     fetcher: Fetcher
     client: httpx.AsyncClient
     lang: Language
+    poller: FeedPoller | None = None
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

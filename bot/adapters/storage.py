@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.feed_rows import FeedRows
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
 from bot.core.models import Article, Digest
 
@@ -43,7 +44,7 @@ class Chat:
     since: datetime
 
 
-class Storage(OutboxRows):
+class Storage(OutboxRows, FeedRows):
     """The bot's SQLite database; one instance per process.
 
     Args:
