@@ -142,7 +142,7 @@ def parse_json_feed(body: bytes, *, url: str) -> Feed:
 
 def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # not entry.get: that maps updated to published, warning
         if value:
             year, month, day, hour, minute, second = value[:6]
             return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
@@ -191,7 +191,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> Feed:
                 title=_plain(entry.get("title")),
                 summary=_plain(entry.get("summary")),
                 published=_entry_time(entry),
-                stamp=entry.get("updated") or entry.get("published") or "",
+                stamp=dict.get(entry, "updated") or dict.get(entry, "published") or "",
             )
         )
     if not entries:

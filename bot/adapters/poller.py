@@ -141,7 +141,9 @@ class FeedPoller:
             self._storage.set_feed_noticed(feed.url, noticed=False)
             self._notify("recovered", feed.url, failures=before.failures, error="", now=now)
 
-    def _failed(self, feed: FeedSettings, err: DigestErrorLike, *, now: datetime) -> FeedReport:
+    def _failed(
+        self, feed: FeedSettings, err: FetchError | ParseError, *, now: datetime
+    ) -> FeedReport:
         reason = str(err)
         before = self._storage.feed_state(feed.url, now=now)
         failures = before.failures + 1
@@ -188,8 +190,12 @@ class FeedPoller:
                 continue
             todo.append((entry, keys))
         budget = self._settings.pages_per_poll
+        outlet = feed.outlet or None
         results = await asyncio.gather(
-            *(self._fetch_entry(feed, parsed, entry, keys) for entry, keys in todo[:budget])
+            *(
+                fetch_entry(self._fetcher, entry, keys, outlet=outlet, feed=parsed, url=feed.url)
+                for entry, keys in todo[:budget]
+            )
         )
         new = updated = 0
         failed: list[str] = []
@@ -218,43 +224,88 @@ class FeedPoller:
             reason=reason,
         )
 
-    async def _fetch_entry(
-        self, feed: FeedSettings, parsed: Feed, entry: Entry, keys: tuple[str, ...]
-    ) -> _Fetched | str:
-        """Fetch and extract an entry's page; its teaser when the page fails; else why not."""
-        outlet = feed.outlet or None
-        paywalled = False
-        article: Article | None = None
-        reason = "no link"
-        if entry.url:
-            try:
-                fetched = await self._fetcher.get(entry.url, html_only=True)
-                article, page = await asyncio.to_thread(
-                    page_from_bytes, fetched, url=entry.url, outlet=outlet, guid=entry.guid
-                )
-                paywalled = page.paywalled
-            except (FetchError, ParseError) as err:
-                reason = str(err)
-                logger.info("Page of a feed entry unreadable, teaser used if any: %s", err)
-        if article is None:
-            if len(entry.summary) < MIN_TEASER_CHARS:
-                return reason
-            article = Article(
-                id=article_id(keys),
-                text=entry.summary,
-                title=entry.title,
-                url=entry.url,
-                outlet=outlet or parsed.title or feed_site(feed.url),
+
+async def fetch_entry(
+    fetcher: Fetcher,
+    entry: Entry,
+    keys: tuple[str, ...],
+    *,
+    outlet: str | None,
+    feed: Feed,
+    url: str,
+) -> _Fetched | str:
+    """Fetch and extract an entry's page; its teaser when the page fails; else say why not.
+
+    Args:
+        fetcher: The fetcher.
+        entry: The feed entry.
+        keys: Its identity keys (:func:`bot.core.urls.identity_keys`).
+        outlet: The outlet configured for the feed, if any.
+        feed: The parsed feed (its title names the outlet of a teaser-only article).
+        url: The feed's URL.
+    """
+    paywalled = False
+    article: Article | None = None
+    reason = "no link"
+    if entry.url:
+        try:
+            fetched = await fetcher.get(entry.url, html_only=True)
+            article, page = await asyncio.to_thread(
+                page_from_bytes, fetched, url=entry.url, outlet=outlet, guid=entry.guid
             )
+            paywalled = page.paywalled
+        except (FetchError, ParseError) as err:
+            reason = str(err)
+            logger.info("Page of a feed entry unreadable, teaser used if any: %s", err)
+    if article is None:
+        if len(entry.summary) < MIN_TEASER_CHARS:
+            return reason
         article = Article(
             id=article_id(keys),
-            text=article.text,
-            title=article.title or entry.title,
-            url=article.url,
-            outlet=article.outlet,
-            published=article.published or entry.published,
+            text=entry.summary,
+            title=entry.title,
+            url=entry.url,
+            outlet=outlet or feed.title or feed_site(url),
         )
-        return _Fetched(article=article, keys=keys, stamp=entry.stamp, paywalled=paywalled)
+    article = Article(
+        id=article_id(keys),
+        text=article.text,
+        title=article.title or entry.title,
+        url=article.url,
+        outlet=article.outlet,
+        published=article.published or entry.published,
+    )
+    return _Fetched(article=article, keys=keys, stamp=entry.stamp, paywalled=paywalled)
 
 
-DigestErrorLike = FetchError | ParseError
+def _is_page(fetched: Fetched) -> bool:
+    media = fetched.content_type.split(";")[0].strip().lower()
+    head = fetched.body[:512].lstrip().lower()
+    return media in {"text/html", "application/xhtml+xml"} and not head.startswith(
+        (b"<?xml", b"<rss", b"<feed", b"<rdf")
+    )
+
+
+async def read_url(fetcher: Fetcher, url: str, *, limit: int) -> tuple[list[Article], list[str]]:
+    """Read a URL typed on the command line: a page is one article, a feed its entries' pages.
+
+    Returns:
+        The articles, and one line per problem (the feed's, or a page's of the feed).
+    """
+    try:
+        fetched = await fetcher.get(url)
+        if _is_page(fetched):
+            article, _ = await asyncio.to_thread(page_from_bytes, fetched, url=url)
+            return [article], []
+        parsed = await asyncio.to_thread(
+            parse_feed, fetched.body, url=fetched.url, content_type=fetched.content_type
+        )
+    except (FetchError, ParseError) as err:
+        return [], [str(err)]
+    keyed = [(e, identity_keys(url=e.url, guid=e.guid)) for e in parsed.entries[:limit]]
+    results = await asyncio.gather(
+        *(fetch_entry(fetcher, e, k, outlet=None, feed=parsed, url=url) for e, k in keyed if k)
+    )
+    articles = [r.article for r in results if not isinstance(r, str)]
+    errors = [f"{url}: entry skipped: {r}" for r in results if isinstance(r, str)]
+    return articles, errors
