@@ -39,6 +39,9 @@ _SUFFIX_SEPARATORS = re.compile(r"\s+[|\-–—·:•]\s+")
 MAX_SITE_NAME_CHARS = 40
 # A lead (og:description, teaser) shorter than this is a slogan, not a sentence of the news.
 MIN_LEAD_CHARS = 40
+# A page with less text than this is a menu label or an error code, not an article (one
+# short German sentence, "Ein Satz steht hier.", has 20 characters).
+MIN_TEXT_CHARS = 15
 # JSON-LD blocks larger than this are not metadata worth reading (news pages: under 20 kB).
 MAX_JSON_LD_CHARS = 200_000
 # Schema.org types that describe the article itself (not the site or a breadcrumb).
@@ -345,7 +348,7 @@ def extract_page(
         tree, url, favor_precision=False
     )
     lines = text.split("\n\n")
-    if lines and headline and _squash(lines[0]) == headline:
+    if lines and lines[0] in {headline, h1}:  # the headline is the title, not body text
         text = "\n\n".join(lines[1:])
     if (
         lead
@@ -354,7 +357,7 @@ def extract_page(
         and _squash(lead) not in _squash(text)
     ):
         text = f"{lead}\n\n{text}" if text else lead
-    if not text.strip():
+    if len(text.strip()) < MIN_TEXT_CHARS:
         raise ParseError(f"{url or 'page'}: HTML page without readable text")
     return Page(
         title=headline,
