@@ -132,7 +132,9 @@ def build_application(
     )
     if settings.feeds:  # each feed has its own due time; the job looks at most every minute
         interval = min(FEED_JOB_SECONDS, settings.fetch.poll_interval)
-        queue.run_repeating(jobs.feed_job, interval=interval, first=0, name="feeds")
+        # first=1, not 0: a first run at 0 s is already past when the scheduler starts, and
+        # APScheduler drops it as misfired, so the feeds would wait a whole interval.
+        queue.run_repeating(jobs.feed_job, interval=interval, first=1, name="feeds")
     return app
 
 

@@ -250,7 +250,9 @@ def _feeds(value: Any) -> tuple[FeedSettings, ...]:
             raise ConfigError(f"config: {where} must be a table with a url")
         unknown = sorted(set(table) - {"url", "outlet"})
         if unknown:
-            raise ConfigError(f"config: unknown key {where}.{unknown[0]!r} (url, outlet)")
+            raise ConfigError(
+                f"config: unknown key '{where}.{unknown[0]}' (a feed has url, outlet)"
+            )
         url = _url(f"{where}.url", table.get("url"))
         outlet = table.get("outlet", "")
         if not isinstance(outlet, str):

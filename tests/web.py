@@ -85,7 +85,8 @@ class WebServer:
             self.requests.append(
                 Request(handler.path, {k.lower(): v for k, v in handler.headers.items()})
             )
-            route = self.routes.get(handler.path)
+            # Like a real site: the query string selects nothing unless a route names it.
+            route = self.routes.get(handler.path) or self.routes.get(handler.path.split("?")[0])
             error = route.errors.pop(0) if route is not None and route.errors else None
         if self.latency:
             time.sleep(self.latency)

@@ -88,6 +88,10 @@ class FeedPoller:
         self._renderer = renderer
         self._admins = tuple(admins)
         self.notices = 0
+        # Articles a feed of the running round fetches: another feed carrying the same
+        # article leaves it to that one (feeds are polled at once; asyncio makes the check
+        # and the claim one step).
+        self._claimed: set[str] = set()
 
     @property
     def _settings(self) -> FetchSettings:
@@ -95,11 +99,14 @@ class FeedPoller:
 
     async def poll(self, *, now: datetime, force: bool = False) -> tuple[FeedReport, ...]:
         """Poll every due feed (every feed with ``force``); one report per feed, in order."""
-        return tuple(
-            await asyncio.gather(
-                *(self._poll_feed(feed, now=now, force=force) for feed in self._feeds)
+        try:
+            return tuple(
+                await asyncio.gather(
+                    *(self._poll_feed(feed, now=now, force=force) for feed in self._feeds)
+                )
             )
-        )
+        finally:
+            self._claimed.clear()
 
     async def _poll_feed(self, feed: FeedSettings, *, now: datetime, force: bool) -> FeedReport:
         state = self._storage.feed_state(feed.url, now=now)
@@ -188,6 +195,9 @@ class FeedPoller:
             if known is not None and (known.stamp == entry.stamp or known.shown):
                 self._storage.add_article_keys(known.id, keys)
                 continue
+            if keys[0] in self._claimed:
+                continue
+            self._claimed.add(keys[0])
             todo.append((entry, keys))
         budget = self._settings.pages_per_poll
         outlet = feed.outlet or None
