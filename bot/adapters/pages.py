@@ -66,6 +66,13 @@ _LEAD_CLASS = re.compile(
     r"(^|[\s_-])(teaser|lead|intro|summary|standfirst|abstract|vorspann)", re.IGNORECASE
 )
 _SPACE = re.compile(r"\s+")
+# Class or id words of boxes that are never the article, whatever the outlet: consent
+# managers (cmp, consent, cookie), affiliate disclaimers, newsletter sign-ups, ads
+# ("anzeige", "advert"). trafilatura keeps such a box when it sits between two paragraphs.
+_BOILERPLATE = re.compile(
+    r"(^|[\s_-])(affiliate|consent|cookie|cmp|newsletter|advert|advertisement|anzeige)([\s_-]|$)",
+    re.IGNORECASE,
+)
 # Elements of trafilatura's output tree that hold one paragraph each.
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "table", "code"})
 
@@ -197,6 +204,18 @@ def _drop_nodes(tree: Any, selector: str) -> None:
         nodes = tree.xpath(query, n=f" {name} ")
     for node in nodes:
         node.drop_tree()
+
+
+def _drop_boilerplate(tree: Any) -> None:
+    """Remove consent, affiliate, newsletter and ad boxes, named so by their class or id."""
+    doomed = [
+        node
+        for node in tree.iter("div", "p", "aside", "section", "span", "form")
+        if _BOILERPLATE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+    ]
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()
 
 
 def _host(url: str | None) -> str:
@@ -341,6 +360,7 @@ def extract_page(
     )
     for selector in meta.hidden_selectors:
         _drop_nodes(tree, selector)
+    _drop_boilerplate(tree)
     # Precision first: the baseline trafilatura falls back to on short pages takes menus and
     # captions along. When precision finds nothing, the default extraction gets its turn.
     # Chosen on benchmarks/pages (tuning half): see benchmarks/RESULTS.md.
