@@ -1,10 +1,10 @@
 """Feed polling: one round of 200 unchanged feeds (all 304), and 200 feeds with 1,000 new pages.
 
-The feeds and pages come from the test web server (``tests/web.py``) on 127.0.0.1 with 50 ms
-added to every answer, as a distant outlet would; each part runs in a fresh process so its
-peak RSS is its own (the server's threads included, so the figure is an upper bound). All
-feeds share one host here, so ``fetch.per_host`` is set to ``fetch.concurrency`` (16): with
-real outlets, 200 feeds spread over many hosts.
+The feeds and pages come from the test web server (``tests/web.py``) on 127.0.0.1, in a
+process of its own, with 50 ms added to every answer, as a distant outlet would; each round
+runs in a fresh process, so wall, CPU and peak RSS are the poller's own. All feeds share one
+host here, so ``fetch.per_host`` is set to ``fetch.concurrency`` (16): with real outlets, 200
+feeds spread over many hosts.
 
 Usage: ``python -m benchmarks.run --only feeds`` (or ``python -m benchmarks.bench_feeds PART``).
 """
@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from multiprocessing import Event, Process, Queue
 from pathlib import Path
 
 import httpx
@@ -66,8 +67,25 @@ def _routes(*, new_pages: bool) -> dict[str, Route]:
     return routes
 
 
-async def _round(web: WebServer, storage: Storage, *, prime: bool) -> dict[str, object]:
-    feeds = [FeedSettings(url=web.url(f"/f/{f}.xml")) for f in range(FEEDS)]
+def _serve(new_pages: bool, urls: Queue[str], stop: Event) -> None:
+    with WebServer(_routes(new_pages=new_pages), latency=LATENCY) as web:
+        urls.put(web.url(""))
+        stop.wait()
+        urls.put(str(len(web.requests)))
+
+
+async def _baseline(base: str) -> float:
+    """Wall seconds of the same 200 conditional GETs through the fetcher alone (no poller)."""
+    async with build_client(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+        fetcher = Fetcher(client, settings=SETTINGS)
+        wall = time.perf_counter()
+        urls = [f"{base}/f/{f}.xml" for f in range(FEEDS)]
+        await asyncio.gather(*(fetcher.get(url, etag='"v1"') for url in urls))
+        return time.perf_counter() - wall
+
+
+async def _round(base: str, storage: Storage, *, prime: bool) -> dict[str, object]:
+    feeds = [FeedSettings(url=f"{base}/f/{f}.xml") for f in range(FEEDS)]
     if prime:  # the state a previous round left: every feed's ETag known
         for feed in feeds:
             storage.feed_state(feed.url, now=NOW)
@@ -94,19 +112,41 @@ async def _round(web: WebServer, storage: Storage, *, prime: bool) -> dict[str, 
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "states": states,
         "new": sum(r.new for r in reports),
-        "requests": len(web.requests),
     }
 
 
 def part(name: str) -> dict[str, object]:
     new_pages = name == "new"
-    routes = _routes(new_pages=new_pages)
-    with WebServer(routes, latency=LATENCY) as web, tempfile.TemporaryDirectory() as tmp:
-        storage = Storage(Path(tmp) / "bench.sqlite3")
-        try:
-            return asyncio.run(_round(web, storage, prime=not new_pages))
-        finally:
-            storage.close()
+    urls: Queue[str] = Queue()
+    stop = Event()
+    server = Process(target=_serve, args=(new_pages, urls, stop), daemon=True)
+    server.start()
+    base = urls.get(timeout=60)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            storage = Storage(Path(tmp) / "bench.sqlite3")
+            try:
+                result = asyncio.run(_round(base, storage, prime=not new_pages))
+            finally:
+                storage.close()
+    finally:
+        stop.set()
+        result_requests = urls.get(timeout=60)
+        server.join(timeout=10)
+    return {**result, "requests": int(result_requests)}
+
+
+def baseline() -> dict[str, object]:
+    urls: Queue[str] = Queue()
+    stop = Event()
+    server = Process(target=_serve, args=(False, urls, stop), daemon=True)
+    server.start()
+    base = urls.get(timeout=60)
+    try:
+        return {"wall": asyncio.run(_baseline(base))}
+    finally:
+        stop.set()
+        server.join(timeout=10)
 
 
 def _child(name: str) -> dict[str, object]:
@@ -121,9 +161,14 @@ def _child(name: str) -> dict[str, object]:
 
 
 def run(corpora: Path) -> str:
-    unchanged = [_child("unchanged") for _ in range(UNCHANGED_RUNS)]
+    unchanged, bases = [], []
+    for _ in range(UNCHANGED_RUNS):  # interleaved: the machine's load hits both alike
+        bases.append(float(_child("baseline")["wall"]))  # type: ignore[arg-type]
+        unchanged.append(_child("unchanged"))
     new = _child("new")
     walls = [float(r["wall"]) for r in unchanged]  # type: ignore[arg-type]
+    ratios = [w / b for w, b in zip(walls, bases, strict=True)]
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     rss = [float(r["rss_mb"]) for r in unchanged]  # type: ignore[arg-type]
     return "\n".join(
         [
@@ -134,17 +179,23 @@ def run(corpora: Path) -> str:
             "| round | feeds | result | wall s | CPU s | peak RSS MB | target |",
             "| --- | ---: | --- | ---: | ---: | ---: | --- |",
             f"| unchanged (all 304), median of {UNCHANGED_RUNS} | {FEEDS} |"
-            f" {unchanged[0]['states']} | {statistics.median(walls):.2f}"
-            f" (runs {', '.join(f'{w:.2f}' for w in walls)}) |"
+            f" {unchanged[0]['states']} | {statistics.median(walls):.2f} (fetcher alone"
+            f" {statistics.median(bases):.2f}, ratio {statistics.median(ratios):.2f};"
+            f" runs {', '.join(f'{w:.2f}' for w in walls)}) |"
             f" {statistics.median(float(r['cpu']) for r in unchanged):.2f} |"  # type: ignore[arg-type]
             f" {statistics.median(rss):.0f} | ≤ 5 s wall, ≤ 150 MB |",
             f"| {FEEDS * PAGES_PER_FEED:,} new pages | {FEEDS} | {new['new']} articles stored,"
             f" {new['requests']} requests | {float(new['wall']):.1f} |"  # type: ignore[arg-type]
             f" {float(new['cpu']):.1f} | {float(new['rss_mb']):.0f} | reported |",  # type: ignore[arg-type]
             "",
+            f"Load average when the run ended: {load} on 2 cores (other engineers' jobs); the"
+            " fetcher-alone baseline (the same 200 conditional GETs, no poller, no database) is"
+            " measured interleaved with the rounds, so the ratio is what the poller adds.",
+            "",
         ]
     )
 
 
 if __name__ == "__main__":
-    print(json.dumps(part(sys.argv[1] if len(sys.argv) > 1 else "unchanged")))
+    chosen = sys.argv[1] if len(sys.argv) > 1 else "unchanged"
+    print(json.dumps(baseline() if chosen == "baseline" else part(chosen)))
