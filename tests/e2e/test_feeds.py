@@ -6,10 +6,19 @@ from dataclasses import replace
 
 import pytest
 
+from bot.adapters import messages
 from bot.adapters.jobs import now
 from bot.adapters.services import services
 from bot.settings import FeedSettings
-from tests.e2e.conftest import ADMIN, CHANNEL_ONE, command, replies, running, stored_digest
+from tests.e2e.conftest import (
+    ADMIN,
+    CHANNEL_ONE,
+    READER,
+    command,
+    replies,
+    running,
+    stored_digest,
+)
 from tests.web import Route, WebServer, article_page, rss
 
 HAFEN = [
@@ -97,6 +106,9 @@ async def test_feeds_are_ingested_digested_and_a_failing_feed_is_reported_once(
             f"⚠️ {broken}\n   zuletzt erfolgreich: noch nie, 0 Einträge\n   1× fehlgeschlagen"
             in listing
         )
+
+        refused = await command(fake, READER, READER, "/feeds")
+        assert refused == [messages.NOT_ADMIN]
 
         # More rounds while it still fails: no second notice.
         (job,) = [j for j in app.job_queue.jobs() if j.name == "feeds"]
