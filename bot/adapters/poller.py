@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -44,6 +44,7 @@ class FeedReport:
         updated: Articles whose text changed before they were shown.
         entries: Entries in the feed (0 for 304).
         reason: The error's one line, or pages that could not be read.
+        left: New entries beyond ``fetch.pages_per_poll``, fetched at the next poll.
     """
 
     url: str
@@ -52,6 +53,7 @@ class FeedReport:
     updated: int = 0
     entries: int = 0
     reason: str = ""
+    left: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class FeedPoller:
         except (FetchError, ParseError) as err:
             return self._failed(feed, err, now=now)
         report = await self._store_entries(feed, parsed, now=now)
+        if report.left:  # asked again in full next time, not answered 304 with entries unread
+            fetched = replace(fetched, etag=None, last_modified=None, fresh_for=None)
         self._succeeded(feed, fetched, now=now, items=len(parsed.entries))
         return report
 
@@ -232,6 +236,7 @@ class FeedPoller:
             updated=updated,
             entries=len(parsed.entries),
             reason=reason,
+            left=max(0, len(todo) - budget),
         )
 
 

@@ -239,6 +239,47 @@ async def test_duplicate_guids_and_tracking_parameters_store_one_article(web, st
     ]
 
 
+async def test_entries_beyond_the_page_budget_follow_at_the_next_poll(web, storage):
+    for n in range(1, 6):
+        web.routes[f"/a/{n}.html"] = page(n)
+    items = [{"title": f"Nr. {n}", "link": f"/a/{n}.html"} for n in range(1, 6)]
+    web.routes["/rss.xml"] = Route(
+        body=rss(items).encode(), content_type="application/rss+xml", etag='"v1"'
+    )
+    feeds = [FeedSettings(url=web.url("/rss.xml"))]
+    settings = FetchSettings(pages_per_poll=3)
+
+    first = await poll(storage, feeds, settings=settings)
+    second = await poll(storage, feeds, settings=settings)
+    third = await poll(storage, feeds, settings=settings)
+
+    assert [(r.state, r.new, r.left) for r in first + second + third] == [
+        ("new", 3, 2),
+        ("new", 2, 0),
+        ("unchanged", 0, 0),
+    ]
+    assert [r.headers.get("if-none-match") for r in web.requests if r.path == "/rss.xml"] == [
+        None,
+        None,
+        '"v1"',
+    ]
+
+
+async def test_a_page_in_cp1252_declared_as_utf8_keeps_its_umlauts(web, storage):
+    html = article_page("Bürger wählen neuen Oberbürgermeister", PARAGRAPHS)
+    web.routes["/a/1.html"] = Route(body=html.encode("cp1252"))
+    web.routes["/rss.xml"] = Route(
+        body=rss([{"title": "Wahl", "link": "/a/1.html"}]).encode(),
+        content_type="application/rss+xml",
+    )
+
+    await poll(storage, [FeedSettings(url=web.url("/rss.xml"))])
+
+    (article,) = storage.new_articles()
+    assert article.title == "Bürger wählen neuen Oberbürgermeister"
+    assert "Kämmerei" in article.text
+
+
 async def test_relative_links_resolve_against_the_feed(web, storage):
     web.routes["/ressort/feed.xml"] = Route(
         body=rss([{"title": "Eins", "link": "artikel/1.html"}]).encode(),
