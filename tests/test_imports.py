@@ -42,7 +42,7 @@ def test_core_imports_only_pure_modules() -> None:
         "before = set(sys.modules)\n"
         "import bot.core.clean, bot.core.digest, bot.core.stories, bot.core.figures, "
         "bot.core.scoring, bot.core.sentences, bot.core.words, bot.core.outlets, "
-        "bot.core.pipeline, bot.core.options\n"
+        "bot.core.pipeline, bot.core.options, bot.core.urls\n"
         "print(json.dumps(sorted(set(sys.modules) - before)))\n"
     )
     result = subprocess.run(

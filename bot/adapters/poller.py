@@ -28,7 +28,8 @@ from bot.settings import FeedSettings, FetchSettings
 logger = logging.getLogger(__name__)
 
 # A teaser shorter than this is no article text: an entry whose page cannot be fetched is
-# then skipped rather than stored as a headline alone (teasers in German feeds: 100-400).
+# then skipped rather than stored as a headline alone (one full German news sentence with
+# who and what, as a teaser is, rarely has fewer than 80 characters).
 MIN_TEASER_CHARS = 80
 
 
