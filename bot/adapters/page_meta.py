@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ _SUFFIX_SEPARATORS = re.compile(r"\s+[|\-–—·:•]\s+")
 # A <title> suffix longer than this is not a site name: the long names of German-language
 # outlets stay near 30 characters ("Frankfurter Allgemeine Zeitung" has 30).
 MAX_SITE_NAME_CHARS = 40
+# Host labels at least this long may stand inside a site name ("zeit" in "DIE ZEIT");
+# shorter ones must start it, or two letters would match inside any word.
+MIN_INNER_LABEL = 4
 # JSON-LD blocks larger than this are not metadata worth reading (news pages: under 20 kB).
 MAX_JSON_LD_CHARS = 200_000
 # Schema.org types that describe the article itself (not the site or a breadcrumb).
@@ -118,11 +122,12 @@ def read_json_ld(tree: Any) -> Meta:
     headline = article.get("headline")
     published = article.get("datePublished")
     description = article.get("description")
+    # JSON-LD is raw text in a <script>: some CMS write HTML entities into it ("&amp;").
     return Meta(
-        headline=squash(headline) if isinstance(headline, str) else "",
-        publisher=_name(article.get("publisher")),
+        headline=unescape(squash(headline)) if isinstance(headline, str) else "",
+        publisher=unescape(_name(article.get("publisher"))),
         published=published.strip() if isinstance(published, str) else "",
-        description=squash(description) if isinstance(description, str) else "",
+        description=unescape(squash(description)) if isinstance(description, str) else "",
         paywalled=paywalled,
         hidden_selectors=tuple(hidden),
     )
@@ -145,17 +150,39 @@ def host_of(url: str | None) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
 
 
-def strip_site(title: str, sites: list[str]) -> tuple[str, str]:
-    """Return (headline, site) with a trailing or leading site name cut off a title."""
+def _is_site(segment: str, wanted: set[str], label: str) -> bool:
+    """Tell whether a title segment names the site: a known name, or the host's own label.
+
+    "FAZ" on faz.net, "ZEIT ONLINE" on zeit.de, "tagesschau.de" on tagesschau.de.
+    """
+    lowered = segment.lower()
+    compact = re.sub(r"[\W_]+", "", lowered)
+    if lowered in wanted or compact in {re.sub(r"[\W_]+", "", w) for w in wanted}:
+        return True
+    if not label or len(segment) > MAX_SITE_NAME_CHARS:
+        return False
+    # A short label ("br", "nd") must start the segment; a long one may stand inside it
+    # ("DIE ZEIT" on zeit.de): inside, "br" would match "Umbruch".
+    return compact.startswith(label) or (len(label) >= MIN_INNER_LABEL and label in compact)
+
+
+def strip_site(title: str, sites: list[str], *, host: str = "") -> tuple[str, str]:
+    """Return (headline, site) with a trailing or leading site name cut off a title.
+
+    Args:
+        title: An og:title, JSON-LD headline or <title>.
+        sites: Names the page gives itself (og:site_name, publisher, application-name).
+        host: The page's host; its main label ("faz" of www.faz.net) names the site too.
+    """
     wanted = {s.lower() for s in sites if s}
     parts = _SUFFIX_SEPARATORS.split(title)
     if len(parts) < 2:
         return title, ""
+    label = re.sub(r"[\W_]+", "", host.split(".")[-2].lower()) if host.count(".") else ""
     last, first = parts[-1].strip(), parts[0].strip()
-    compact = {w.replace(" ", "") for w in wanted}
-    if last.lower() in wanted or last.lower().replace(" ", "") in compact:
+    if _is_site(last, wanted, label):
         return title[: title.rfind(last)].rstrip(" |-–—·:•"), last
-    if first.lower() in wanted:
+    if _is_site(first, wanted, label):
         return title[len(first) :].lstrip(" |-–—·:•"), first
     return title, ""
 

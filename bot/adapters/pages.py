@@ -171,15 +171,16 @@ def extract_page(
     site_name = meta_content(tree, "og:site_name") or meta.publisher
     title_tag = squash(tree.findtext(".//title"))
     h1 = pick_h1(tree, title_tag)
-    sites = [site_name, meta.publisher, host_of(url), meta_content(tree, "application-name")]
+    host = host_of(url)
+    sites = [site_name, meta.publisher, host, meta_content(tree, "application-name")]
     headline = ""
     for candidate in (meta.headline, meta_content(tree, "og:title", "twitter:title"), h1):
         if candidate:
-            headline, found = strip_site(candidate, sites)
+            headline, found = strip_site(candidate, sites, host=host)
             site_name = site_name or found
             break
     if not headline and title_tag:
-        headline, found = strip_site(title_tag, sites)
+        headline, found = strip_site(title_tag, sites, host=host)
         if not found and (found := title_suffix(title_tag, "")):
             headline = title_tag[: title_tag.rfind(found)].rstrip(" |-–—·:•")
         site_name = site_name or found

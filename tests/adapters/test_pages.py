@@ -74,6 +74,49 @@ def test_title_and_outlet_come_from_the_metadata(head, title, outlet):
         assert clutter not in found.text
 
 
+@pytest.mark.parametrize(
+    ("head", "url", "title"),
+    [
+        (
+            '<meta property="og:title" content="Wärmepumpen: Bund zahlt bis zu 70 Prozent | FAZ">'
+            '<meta property="og:site_name" content="Frankfurter Allgemeine Zeitung">',
+            "https://www.faz.net/aktuell/1.html",
+            "Wärmepumpen: Bund zahlt bis zu 70 Prozent",
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Müller &amp; Söhne: Umsatz steigt"}</script>',
+            None,
+            "Müller & Söhne: Umsatz steigt",
+        ),
+        (
+            '<meta property="og:title" content="Ukraine-Krieg - Selenskyj bittet um Hilfe">',
+            "https://www.zeitung.example/a",
+            "Ukraine-Krieg - Selenskyj bittet um Hilfe",
+        ),
+        (
+            '<meta property="og:title" content="Streit um Reform - Umbruch in Bayern">',
+            "https://www.br.de/nachrichten/1.html",
+            "Streit um Reform - Umbruch in Bayern",
+        ),
+        (
+            '<meta property="og:title" content="Streit um Reform | BR24">',
+            "https://www.br.de/nachrichten/1.html",
+            "Streit um Reform",
+        ),
+    ],
+    ids=[
+        "suffix-named-by-host",
+        "json-ld-entities",
+        "dash-in-headline-kept",
+        "short-label-not-inside-a-word",
+        "short-label-starts-the-site",
+    ],
+)
+def test_site_suffixes_go_and_headlines_stay_whole(head, url, title):
+    assert extract_page(page(head), url=url).title == title
+
+
 def test_the_host_names_the_outlet_when_the_page_does_not():
     found = extract_page(page(""), url="https://www.lokalblatt.example/a/1.html")
 
