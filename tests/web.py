@@ -109,7 +109,8 @@ class WebServer:
         if route.etag and handler.headers.get("If-None-Match") == route.etag:
             self._send(handler, 304, {"ETag": route.etag}, b"")
             return
-        headers = {"Content-Type": route.content_type, **route.headers}
+        headers = {"Content-Type": route.content_type} if route.content_type else {}
+        headers.update(route.headers)
         if route.etag:
             headers["ETag"] = route.etag
         try:

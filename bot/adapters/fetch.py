@@ -293,6 +293,8 @@ class Fetcher:
             body.extend(chunk)
             if len(body) > cap:
                 raise FetchError(f"GET {asked}: body over fetch.max_bytes ({cap} bytes), cut off")
+        if html_only and not media_type and not _looks_like_markup(bytes(body[:1024])):
+            raise RefusedError(f"GET {asked}: no content type and not HTML, refused")
         return Fetched(
             url=current,
             status=status,
@@ -327,6 +329,12 @@ class Fetcher:
         except ParseError as err:
             raise FetchError(str(err)) from None
         return article
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    """Tell whether a body without a content type starts like an HTML page."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<!doctype html", b"<html", b"<!--", b"<head", b"<body", b"<meta"))
 
 
 def _is_ip(host: str) -> bool:

@@ -96,10 +96,16 @@ async def test_every_redirect_hop_is_checked_after_resolving(address, public):
 
 async def test_push_refuses_what_is_not_a_page(web):
     web.routes["/bericht.pdf"] = Route(body=b"%PDF-1.4\n...", content_type="application/pdf")
+    web.routes["/ohne-typ"] = Route(
+        body=b"%PDF-1.4\n1 0 obj << /Type /Catalog >>", content_type=""
+    )
     settings = FetchSettings(allow_private_push=True)
     async with build_client() as client:
+        fetcher = Fetcher(client, settings=settings)
         with pytest.raises(RefusedError, match="application/pdf is not an HTML page, refused"):
-            await Fetcher(client, settings=settings).fetch_article(web.url("/bericht.pdf"))
+            await fetcher.fetch_article(web.url("/bericht.pdf"))
+        with pytest.raises(RefusedError, match="no content type and not HTML, refused"):
+            await fetcher.fetch_article(web.url("/ohne-typ"))
 
 
 async def test_a_dripping_server_cannot_hold_a_request_past_the_deadline(web):
