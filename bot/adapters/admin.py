@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot.adapters import messages
 from bot.adapters.fetch import RefusedError
 from bot.adapters.jobs import ingest_inbox, now
+from bot.adapters.posting import Posted
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
 from bot.errors import FetchError
@@ -92,25 +93,35 @@ async def push(update: Update, context: Context) -> None:
         await reply(update, [messages.PUSH_NO_CHANNELS])
         return
     if _URL.fullmatch(text):
-        try:
-            article = await s.fetcher.fetch_article(text, guard=True)
-        except RefusedError as err:
-            logger.warning("/push refused: %s", err)
-            await reply(update, [s.renderer.render("push_refused.html")])
-            return
-        except FetchError as err:
-            logger.warning("/push: %s", err)
-            await reply(update, [messages.PUSH_FETCH_FAILED])
-            return
-        earlier = s.storage.article_digest(article.id)
-        if earlier is not None:  # each article reaches each chat at most once
-            await reply(update, [messages.PUSH_ALREADY_POSTED.format(digest=earlier)])
-            return
-        posted = s.publisher.post_article(article, now=now(s))
-        failure = messages.PUSH_NO_TEXT
-    else:
-        posted = s.publisher.post_text(text, author=user.full_name, now=now(s))
-        failure = messages.PUSH_TOO_LONG
+        # Fetching may take up to fetch.deadline: it runs as a task of its own, so the bot
+        # answers everyone else meanwhile (errors still reach the error handler).
+        context.application.create_task(_push_url(update, s, text), update=update)
+        return
+    posted = s.publisher.post_text(text, author=user.full_name, now=now(s))
+    await _posted(update, s, posted, failure=messages.PUSH_TOO_LONG)
+
+
+async def _push_url(update: Update, s: Services, url: str) -> None:
+    """Fetch a pushed link (refused inside the network), summarise it and post it."""
+    try:
+        article = await s.fetcher.fetch_article(url, guard=True)
+    except RefusedError as err:
+        logger.warning("/push refused: %s", err)
+        await reply(update, [s.renderer.render("push_refused.html")])
+        return
+    except FetchError as err:
+        logger.warning("/push: %s", err)
+        await reply(update, [messages.PUSH_FETCH_FAILED])
+        return
+    earlier = s.storage.article_digest(article.id)
+    if earlier is not None:  # each article reaches each chat at most once
+        await reply(update, [messages.PUSH_ALREADY_POSTED.format(digest=earlier)])
+        return
+    posted = s.publisher.post_article(article, now=now(s))
+    await _posted(update, s, posted, failure=messages.PUSH_NO_TEXT)
+
+
+async def _posted(update: Update, s: Services, posted: Posted | None, *, failure: str) -> None:
     if posted is None:
         await reply(update, [failure])
         return
