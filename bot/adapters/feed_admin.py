@@ -12,7 +12,6 @@ from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import ContextTypes
 
-from bot.adapters import messages
 from bot.adapters.render import telegram_length
 from bot.adapters.services import services
 from bot.adapters.telegram import is_admin, reply
@@ -24,7 +23,7 @@ async def feeds(update: Update, context: Context) -> None:
     """``/feeds`` (admins): each configured feed, its last success and its failures."""
     s = services(context)
     if not is_admin(update, s):
-        await reply(update, [messages.NOT_ADMIN])
+        await reply(update, [s.renderer.reply("not_admin")])
         return
     states = {state.url: state for state in s.storage.feed_states()}
     pairs = [(feed, states.get(feed.url)) for feed in s.settings.feeds]

@@ -23,11 +23,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.adapters.files import decode
+from bot.adapters.options import FetchSettings
 from bot.adapters.pages import Page, extract_page, page_article
 from bot.core.models import Article
 from bot.core.urls import article_id, identity_keys
 from bot.errors import FetchError, ParseError
-from bot.settings import FetchSettings
 
 logger = logging.getLogger(__name__)
 

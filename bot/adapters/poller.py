@@ -18,12 +18,12 @@ from typing import Literal
 
 from bot.adapters.feeds import Entry, Feed, feed_site, parse_feed
 from bot.adapters.fetch import MAX_WAIT_SECONDS, Fetched, Fetcher, StatusError, page_from_bytes
+from bot.adapters.options import FeedSettings, FetchSettings
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 from bot.core.models import Article
 from bot.core.urls import article_id, content_hash, identity_keys
 from bot.errors import FetchError, ParseError
-from bot.settings import FeedSettings, FetchSettings
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class FeedPoller:
         fetcher: Fetches within the ``[fetch]`` limits.
         storage: Where articles, feed health and identity keys are kept.
         feeds: The configured feeds.
-        renderer: Renders the admins' notices (``templates/feed_notice.html``).
+        renderer: Renders the admins' notices (macros of ``templates/replies.html``).
         admins: Who gets the notices (``bot.admins``); none on the command line.
     """
 
@@ -180,9 +180,10 @@ class FeedPoller:
     def _notify(self, kind: str, url: str, *, failures: int, error: str, now: datetime) -> None:
         if self._renderer is None or not self._admins:
             return
-        text = self._renderer.render(
-            "feed_notice.html", kind=kind, url=url, failures=failures, error=error
-        )
+        if kind == "failing":
+            text = self._renderer.reply("feed_failing", url=url, failures=failures, error=error)
+        else:
+            text = self._renderer.reply("feed_recovered", url=url)
         with self._storage.transaction():
             for admin in self._admins:
                 self._storage.enqueue_notice(str(admin), kind="private", text=text, now=now)

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.adapters import messages
-from bot.adapters.jobs import now
 from bot.adapters.services import services
 from bot.settings import FeedSettings
+from testkit.web import Route, WebServer, article_page, rss
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
@@ -19,7 +19,6 @@ from tests.e2e.conftest import (
     running,
     stored_digest,
 )
-from tests.web import Route, WebServer, article_page, rss
 
 HAFEN = [
     "Der Hamburger Hafen hat im dritten Quartal deutlich weniger Container umgeschlagen.",
@@ -108,14 +107,14 @@ async def test_feeds_are_ingested_digested_and_a_failing_feed_is_reported_once(
         )
 
         refused = await command(fake, READER, READER, "/feeds")
-        assert refused == [messages.NOT_ADMIN]
+        assert refused == [expected.NOT_ADMIN]
 
         # More rounds while it still fails: no second notice.
         (job,) = [j for j in app.job_queue.jobs() if j.name == "feeds"]
         await job.run(app)
         assert s.poller is not None
-        await s.poller.poll(now=now(s), force=True)
-        assert s.storage.feed_state(broken, now=now(s)).failures == 2
+        await s.poller.poll(now=s.now(), force=True)
+        assert s.storage.feed_state(broken, now=s.now()).failures == 2
         assert notices(fake) == [
             f"⚠️ Der Feed {broken} liefert seit 1 Abruf nichts: GET {broken} failed with status"
             " 500\nIch versuche es in wachsenden Abständen weiter und melde mich, sobald er"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from bot.adapters import messages
-from bot.adapters.render import Renderer
+from testkit.web import Route, WebServer, article_page
+from tests.e2e import expected
 from tests.e2e.conftest import ADMIN, CHANNEL_ONE, READER, command, running
-from tests.web import Route, WebServer, article_page
 
+PUSH_REFUSED = (
+    "Diesen Link lade ich nicht: Er zeigt ins interne Netz oder auf etwas anderes als eine"
+    " Webseite (etwa ein PDF)."
+)
 PAGE = article_page(
     "Geheimer Bericht",
     [
@@ -24,7 +27,7 @@ async def test_a_link_into_the_local_network_is_refused_and_never_fetched(fake, 
         async with running(settings):
             answer = await command(fake, ADMIN, ADMIN, f"/push {web.url('/geheim.html')}")
 
-        assert answer == [Renderer().render("push_refused.html")]
+        assert answer == [PUSH_REFUSED]
         assert web.paths() == []
         assert fake.sent_to(CHANNEL_ONE) == []
 
@@ -42,4 +45,4 @@ async def test_a_dripping_page_blocks_no_other_command_and_ends_at_the_deadline(
 
         assert hilfe.startswith("<b>📰 Kurzlage</b>")
         assert answered < 2.0
-        assert [m.html for m in fake.sent_to(ADMIN)] == [messages.PUSH_FETCH_FAILED]
+        assert [m.html for m in fake.sent_to(ADMIN)] == [expected.PUSH_FETCH_FAILED]

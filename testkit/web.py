@@ -79,7 +79,7 @@ class WebServer:
 
     def url(self, path: str) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return f"http://{host!s}:{port}{path}"
 
     def paths(self) -> list[str]:
         with self._lock:
