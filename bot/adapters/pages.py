@@ -111,12 +111,38 @@ def _drop_boilerplate(tree: Any) -> None:
             node.drop_tree()
 
 
-def _lead(tree: Any, description: str) -> str:
-    for node in tree.xpath("//*[@class]"):
-        if node.tag in {"p", "div", "span", "strong"} and _LEAD_CLASS.search(node.get("class")):
-            text = squash(node.text_content())
-            if len(text) >= MIN_LEAD_CHARS:
-                return text
+def _article_root(tree: Any, h1: str) -> Any:
+    """Return the element holding the article: the <article> or <main> around its <h1>.
+
+    Leads and times are looked for there only: a "teaser" or a <time> elsewhere on the page
+    belongs to another article (teaser lists use the same class names).
+    """
+    heading = next((h for h in tree.iter("h1") if h1 and squash(h.text_content()) == h1), None)
+    if heading is not None:
+        for ancestor in heading.iterancestors():
+            if ancestor.tag in {"article", "main"}:
+                return ancestor
+        parent = heading.getparent()
+        return (
+            parent.getparent() if parent is not None and parent.getparent() is not None else tree
+        )
+    found = tree.find(".//article")
+    if found is None:
+        found = tree.find(".//main")
+    return found if found is not None else tree
+
+
+def _lead(root: Any, description: str) -> str:
+    """Return the article's teaser paragraph (by its class), else the page's description."""
+    for node in root.iter("p", "div", "span", "strong"):
+        if not _LEAD_CLASS.search(node.get("class") or ""):
+            continue
+        if node.tag == "a" or any(a.tag == "a" for a in node.iterancestors()):
+            continue  # a link to another article
+        text = squash(node.text_content())
+        linked = sum(len(squash(a.text_content())) for a in node.iter("a"))
+        if len(text) >= MIN_LEAD_CHARS and linked < len(text) / 2:
+            return text
     return description
 
 
@@ -174,7 +200,9 @@ def extract_page(
     host = host_of(url)
     sites = [site_name, meta.publisher, host, meta_content(tree, "application-name")]
     headline = ""
-    for candidate in (meta.headline, meta_content(tree, "og:title", "twitter:title"), h1):
+    # A JSON-LD headline cut to a length limit ("…") is not the headline.
+    whole = "" if meta.headline.endswith(("…", "...")) else meta.headline
+    for candidate in (whole, meta_content(tree, "og:title", "twitter:title"), h1):
         if candidate:
             headline, found = strip_site(candidate, sites, host=host)
             site_name = site_name or found
@@ -186,11 +214,12 @@ def extract_page(
         site_name = site_name or found
     site_name = site_name or title_suffix(title_tag, headline)
     description = meta.description or meta_content(tree, "og:description", "description")
-    lead = _lead(tree, description)
+    root = _article_root(tree, h1)
+    lead = _lead(root, description)
     published = parse_time(
         meta.published
         or meta_content(tree, "article:published_time", "datePublished", "date")
-        or next(iter(tree.xpath("//time/@datetime")), ""),
+        or next(iter(root.xpath(".//time/@datetime")), ""),
         zone,
     )
     for selector in meta.hidden_selectors:

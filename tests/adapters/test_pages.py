@@ -139,6 +139,33 @@ def test_the_lead_dropped_by_the_extractor_comes_from_og_description():
     assert found.text.count(lead) == 1
 
 
+def test_a_teaser_of_another_article_is_not_the_lead():
+    related = (
+        '<aside><div class="teaser"><a href="/b">Auch interessant: Wie Wärmepumpen im Winter'
+        " wirklich arbeiten und was sie kosten</a></div></aside>"
+    )
+    html = page("").replace("</article>", f"</article>{related}")
+    html = html.replace(
+        "<main>",
+        '<main><div class="teaser-list"><p class="teaser">Andere'
+        " Meldung: Der Bahnstreik geht am Montag weiter, sagt die Gewerkschaft.</p></div>",
+    )
+
+    found = extract_page(html)
+
+    assert found.text.startswith("Die Bundesregierung hat am Mittwoch")
+
+
+def test_a_cut_json_ld_headline_gives_way_to_og_title():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Wärmepumpen: Bund zahlt bis zu…"}</script>'
+        '<meta property="og:title" content="Wärmepumpen: Bund zahlt bis zu 70 Prozent">'
+    )
+
+    assert extract_page(page(head)).title == "Wärmepumpen: Bund zahlt bis zu 70 Prozent"
+
+
 def test_published_time_comes_from_the_metadata():
     head = '<meta property="article:published_time" content="2026-12-02T06:15:00Z">'
 
