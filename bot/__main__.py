@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.adapters.files import Inputs, read_inputs
 from bot.adapters.serialize import digest_to_dict, figure_to_dict, source_to_dict
 from bot.adapters.tables import load_language
-from bot.core.models import Digest
+from bot.core.models import Article, Digest
 from bot.core.pipeline import article_figures, build_digest, summarize_article
 from bot.core.sentences import split_sentences
 from bot.errors import DigestError
@@ -52,11 +52,19 @@ def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _read(paths: Sequence[str], settings: Settings) -> Inputs:
-    from bot.cli_feeds import is_url, read_urls  # imported here: files need no HTTP stack
+def _is_url(text: str) -> bool:
+    return text.startswith(("https://", "http://"))
 
-    files = [Path(p) for p in paths if not is_url(p)]
-    fetched, problems = read_urls([p for p in paths if is_url(p)], settings)
+
+def _read(paths: Sequence[str], settings: Settings) -> Inputs:
+    files = [Path(p) for p in paths if not _is_url(p)]
+    urls = [p for p in paths if _is_url(p)]
+    fetched: tuple[Article, ...] = ()
+    problems: tuple[str, ...] = ()
+    if urls:
+        from bot.cli_feeds import read_urls  # imported here: files need no HTTP stack
+
+        fetched, problems = read_urls(urls, settings)
     read = read_inputs(
         files or ([] if fetched or problems else DEFAULT_PATHS), timezone=settings.digest.timezone
     )

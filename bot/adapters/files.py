@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapters.pages import extract_page, page_article
 from bot.core.models import Article
 from bot.errors import ParseError
 
@@ -263,6 +262,9 @@ def _read_file(path: Path, zone: tzinfo) -> Iterator[Article | str]:
         text = markdown_to_text(text)
     if suffix in HTML_SUFFIXES or looks_like_html(text):
         try:
+            # Imported here: trafilatura costs 0.4 s to import, which only pages need.
+            from bot.adapters.pages import extract_page, page_article
+
             page = extract_page(text, zone=zone)
         except ParseError:
             yield f"{path}: HTML page without readable text, skipped"
