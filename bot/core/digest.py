@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.core.figures import extract_figures, reconcile_figures
+from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
 from bot.core.language import Language
 from bot.core.models import Digest, Figure, Item, Sentence, Source, Story, StorySentence
 from bot.core.options import DigestOptions
@@ -175,7 +175,7 @@ def assemble_story(
         c.order
         for mine in per_item
         for c in mine[:SUPPORT_CANDIDATES]
-        if extract_figures(c.sentence.text, source=c.sentence.source)
+        if extract_figures(c.sentence.text, source=c.sentence.source, lang=lang)
     }
 
     def final(candidate: _Candidate) -> float:
@@ -266,7 +266,7 @@ def build_stories(
 
 
 def story_figures(
-    story: Story, items: Sequence[Item], settings: DigestOptions
+    story: Story, items: Sequence[Item], settings: DigestOptions, lang: Language
 ) -> tuple[Figure, ...]:
     """Return the key figures of a story's items, those of its chosen sentences first."""
     return reconcile_figures(
@@ -274,7 +274,12 @@ def story_figures(
             figure
             for item in items
             for sentence in item.sentences
-            for figure in extract_figures(sentence.text, source=sentence.source)
+            for figure in extract_figures(
+                sentence.text,
+                source=sentence.source,
+                lang=lang,
+                source_label=figure_source_label(item.source),
+            )
         ],
         key_sentences=frozenset(s.text for s in story.sentences),
         limit=settings.figures_per_story,
@@ -290,7 +295,7 @@ def make_digest(
 ) -> Digest:
     """Return the digest of ``items``: the ``settings.stories`` most important stories."""
     stories = build_stories(items, settings=settings, lang=lang)[: settings.stories]
-    return finish_digest(stories, items, settings=settings, created=created)
+    return finish_digest(stories, items, settings=settings, lang=lang, created=created)
 
 
 def finish_digest(
@@ -298,12 +303,15 @@ def finish_digest(
     items: Sequence[Item],
     *,
     settings: DigestOptions,
+    lang: Language,
     created: datetime | None = None,
 ) -> Digest:
     """Return the digest of the chosen ``stories`` of ``items``, their key figures added."""
     by_id = {item.id: item for item in items}
     chosen = tuple(
-        replace(story, figures=story_figures(story, [by_id[i] for i in story.items], settings))
+        replace(
+            story, figures=story_figures(story, [by_id[i] for i in story.items], settings, lang)
+        )
         for story in stories
     )
     return Digest(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.core.figure_words import FigureWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +31,10 @@ class Language:
         abbreviations: Abbreviations that do not end a sentence, without their final dot
             (``z. B`` is stored as ``z. B``; ``Nr`` as ``Nr``).
         outlets: Known outlets and agencies.
+        figures: Word lists of the key-figure analysis.
     """
 
     stopwords: frozenset[str]
     abbreviations: frozenset[str]
     outlets: tuple[Outlet, ...] = ()
+    figures: FigureWords = field(default_factory=FigureWords)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clean import clean_article
 from bot.core.digest import make_digest
-from bot.core.figures import extract_figures, reconcile_figures
+from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Figure, Item
 from bot.core.options import DigestOptions
@@ -76,6 +76,11 @@ def article_figures(
         figure
         for item in items
         for sentence in item.sentences
-        for figure in extract_figures(sentence.text, source=sentence.source)
+        for figure in extract_figures(
+            sentence.text,
+            source=sentence.source,
+            lang=lang,
+            source_label=figure_source_label(item.source),
+        )
     ]
     return reconcile_figures(figures, key_sentences=frozenset(_summary(items, 3, settings, lang)))
