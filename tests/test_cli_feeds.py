@@ -145,3 +145,29 @@ def test_feeds_import_of_a_broken_file_is_one_line(kurzlage: Run, tmp_path: Path
     assert result.stderr.startswith(f"kurzlage: {opml}: not an OPML file (")
     assert result.stderr.count("\n") == 1
     assert config.read_text(encoding="utf-8") == "# meine Einstellungen\n"
+
+
+def test_digest_of_a_saved_page_takes_title_and_outlet_from_its_metadata(
+    kurzlage: Run, tmp_path: Path
+):
+    html = article_page("Bahn streicht Fernzüge", BAHN, site="Nordkurier").replace(
+        "<title>Bahn streicht Fernzüge | Nordkurier</title>",
+        '<title>Bahn streicht Fernzüge | Nordkurier</title><link rel="canonical"'
+        ' href="https://www.nordkurier.example/bahn-streicht-fernzuege">',
+    )
+    page = tmp_path / "gespeichert.html"
+    page.write_text(html, encoding="utf-8")
+
+    result = kurzlage("digest", page, "--format", "json")
+
+    assert result.returncode == 0, result.stderr
+    (story,) = json.loads(result.stdout)["stories"]
+    (source,) = story["sources"]
+    assert (story["title"], source["outlet"], source["url"]) == (
+        "Bahn streicht Fernzüge",
+        "Nordkurier",
+        "https://www.nordkurier.example/bahn-streicht-fernzuege",
+    )
+    sentences = " ".join(s["text"] for s in story["sentences"])
+    for clutter in ("Cookies", "Akzeptieren", "Startseite", "Mehr zum Thema", "Rechte"):
+        assert clutter not in sentences
