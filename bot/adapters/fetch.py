@@ -15,10 +15,10 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -54,6 +54,15 @@ class StatusError(FetchError):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class _Pinned:
+    """Where a request goes: the URL (host replaced by its checked address), Host, SNI."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, str] = field(default_factory=dict)
 
 
 class RefusedError(FetchError):
@@ -159,7 +168,12 @@ class Fetcher:
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def _check_public(self, url: str) -> None:
+    async def _check_public(self, url: str) -> _Pinned:
+        """Refuse a URL whose host resolves inside the network; else pin it to the address.
+
+        The request then goes to the checked address (Host header and TLS server name stay
+        the host's), so a second lookup answering 127.0.0.1 (DNS rebinding) is never made.
+        """
         parts = urlsplit(url)
         host = parts.hostname or ""
         try:
@@ -175,6 +189,17 @@ class Fetcher:
                 f"GET {url}: refused, {host} is an address inside the network"
                 f" ({', '.join(inside) or 'none'}); set fetch.allow_private_push to allow it"
             )
+        if _is_ip(host):
+            return _Pinned(url=url)
+        address = addresses[0]
+        netloc = f"[{address}]" if ":" in address else address
+        netloc += f":{parts.port}" if parts.port else ""
+        pinned = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        return _Pinned(
+            url=pinned,
+            headers={"Host": parts.netloc.rsplit("@", 1)[-1]},
+            extensions={"sni_hostname": host},
+        )
 
     async def get(
         self,
@@ -240,9 +265,13 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current, moved_to, permanent = url, None, True
         for _ in range(MAX_REDIRECTS + 1):
-            if guard:
-                await self._check_public(current)
-            async with self._client.stream("GET", current, headers=headers) as response:
+            route = await self._check_public(current) if guard else _Pinned(url=current)
+            async with self._client.stream(
+                "GET",
+                route.url,
+                headers={**headers, **route.headers},
+                extensions=route.extensions,
+            ) as response:
                 if response.status_code in _REDIRECT and "location" in response.headers:
                     target = urljoin(current, response.headers["location"])
                     permanent = permanent and response.status_code in _PERMANENT

@@ -72,8 +72,10 @@ async def test_every_redirect_hop_is_checked_after_resolving(address, public):
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(str(request.url))
-        if request.url.host == "news.example":
+        # The request goes to the checked address, named by its Host header and TLS name.
+        seen.append(f"{request.url} Host={request.headers['host']}")
+        assert request.extensions["sni_hostname"] == request.headers["host"]
+        if request.headers["host"] == "news.example":
             return httpx.Response(302, headers={"Location": "http://intern.example/geheim"})
         return httpx.Response(200, headers={"Content-Type": "text/html"}, content=PAGE)
 
@@ -88,10 +90,12 @@ async def test_every_redirect_hop_is_checked_after_resolving(address, public):
         if public:
             fetched = await fetcher.get("http://news.example/a", guard=True)
             assert fetched.url == "http://intern.example/geheim"
+            pinned = f"[{address}]" if ":" in address else address
+            assert seen[-1] == f"http://{pinned}/geheim Host=intern.example"
         else:
             with pytest.raises(RefusedError, match=r"intern\.example is an address inside"):
                 await fetcher.get("http://news.example/a", guard=True)
-            assert seen == ["http://news.example/a"]  # the inside address was never asked
+            assert seen == ["http://93.184.216.34/a Host=news.example"]  # never the inside one
 
 
 async def test_push_refuses_what_is_not_a_page(web):
