@@ -85,7 +85,7 @@ def test_feeds_check_prints_one_line_per_feed(kurzlage: Run, web, tmp_path: Path
     broken = web.url("/kaputt.xml")
     error = f"Fehler      {broken}: GET {broken} failed with status 403"
     assert first.stdout.splitlines() == [
-        f"neu         {web.url('/feed.xml')}: 1 neu, 0 geändert, 1 Einträge",
+        f"neu         {web.url('/feed.xml')}: 1 neu, 0 geändert, 1 Eintrag",
         error,
     ]
     assert second.stdout.splitlines() == [f"unverändert {web.url('/feed.xml')}", error]
