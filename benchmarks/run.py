@@ -30,6 +30,7 @@ MODULES = (
     "fanout",
     "editions",
     "latency",
+    "takeover",
     "pages",
     "feeds",
 )

@@ -18,6 +18,7 @@ from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
+from bot.adapters.worker import BuildWorker
 from bot.core.language import Language
 
 #: The one ``bot_data`` key; everything else the handlers need hangs off :class:`Services`.
@@ -48,6 +49,7 @@ class Services:
     fetcher: Fetcher
     client: httpx.AsyncClient
     lang: Language
+    worker: BuildWorker
     clock: Clock = system_clock
     poller: FeedPoller | None = None
 
