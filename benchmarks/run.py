@@ -22,7 +22,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Order of the sections in RESULTS.md.
-MODULES = ("split", "summary", "figures", "speed", "fanout", "editions", "latency", "takeover")
+MODULES = (
+    "split",
+    "summary",
+    "figures",
+    "speed",
+    "fanout",
+    "editions",
+    "latency",
+    "takeover",
+    "pages",
+    "feeds",
+)
 
 
 def _commit() -> str:

@@ -7,8 +7,9 @@ a second process such as Docker's HEALTHCHECK while the bot runs:
 * the outbox is moving: no message due for an enabled chat has waited longer than
   :data:`OUTBOX_STUCK_SECONDS`;
 * no kind of failure (``bot.adapters.alerts``) has lasted longer than
-  :data:`FAILING_SECONDS` without the job succeeding once, and no feed (``feed_state``, where
-  the database has feeds) has failed for that long since its last good poll.
+  :data:`FAILING_SECONDS` without the job succeeding once, and no feed (``feed_state``) has
+  failed for longer than its threshold since its last good poll (``fetch.notice_after_hours``,
+  when the admins are told as well).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ OUTBOX_STUCK_SECONDS = 15 * 60.0
 # A failure that lasted this long without one success is not a blip (three ingest or digest
 # rounds and more, or a feed down for half an hour).
 FAILING_SECONDS = 30 * 60.0
+# A feed's own threshold: the hours after which the admins are told it fails
+# (``fetch.notice_after_hours``, default 24); the command passes the configured value.
+FEED_FAILING_HOURS = 24.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +47,32 @@ class Health:
     line: str
 
 
-def check_health(settings: BotSettings, *, now: datetime) -> Health:
-    """Check the bot's database at ``settings.database`` against the rules above."""
+def check_health(
+    settings: BotSettings, *, now: datetime, feed_hours: float = FEED_FAILING_HOURS
+) -> Health:
+    """Check the bot's database at ``settings.database`` against the rules above.
+
+    Args:
+        settings: ``[bot]``: where the database is, the heartbeat's interval.
+        now: The current time (aware).
+        feed_hours: Hours a feed may fail since its last good poll.
+    """
     path = Path(settings.database)
     if not path.is_file():
         return Health(False, f"no database at {path}: the bot has not started here")
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            return _check(db, settings, now=now)
+            return _check(db, settings, now=now, feed_hours=feed_hours)
         finally:
             db.close()
     except sqlite3.Error as err:
         return Health(False, f"cannot read the database {path}: {err}")
 
 
-def _check(db: sqlite3.Connection, settings: BotSettings, *, now: datetime) -> Health:
+def _check(
+    db: sqlite3.Connection, settings: BotSettings, *, now: datetime, feed_hours: float
+) -> Health:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
     if row is None:
         return Health(False, "no heartbeat yet: the bot has not run here")
@@ -85,6 +99,6 @@ def _check(db: sqlite3.Connection, settings: BotSettings, *, now: datetime) -> H
             " FROM feed_state WHERE failures > 0"
         ):
             lasted = (now - datetime.fromisoformat(since)).total_seconds()
-            if lasted > FAILING_SECONDS:
-                return Health(False, f"feed {url} failing for {int(lasted // 60)} min: {error}")
+            if lasted > feed_hours * 3600:
+                return Health(False, f"feed {url} failing for {int(lasted // 3600)} h: {error}")
     return Health(True, "ok: heartbeat fresh, outbox moving, no lasting failure")

@@ -15,6 +15,7 @@ from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import Fetcher
 from bot.adapters.options import Settings
 from bot.adapters.outbox import Outbox
+from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
@@ -52,6 +53,7 @@ class Services:
     alerts: Alerts
     worker: BuildWorker
     clock: Clock = system_clock
+    poller: FeedPoller | None = None
 
     def now(self) -> datetime:
         """Return the current time, aware, in ``digest.timezone``."""

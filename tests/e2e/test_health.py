@@ -80,7 +80,7 @@ def feed_down(store, now):
         (
             "https://example.org/feed.xml",
             (now - timedelta(days=3)).isoformat(),
-            (now - timedelta(seconds=3630)).isoformat(),
+            (now - timedelta(hours=25, minutes=30)).isoformat(),
             "HTTP 503",
             7,
         ),
@@ -103,7 +103,7 @@ def feed_down(store, now):
             1,
             "ingest:OSError failing for 45 min: OSError: [Errno 28] No space left on device",
         ),
-        (feed_down, 1, "feed https://example.org/feed.xml failing for 60 min: HTTP 503"),
+        (feed_down, 1, "feed https://example.org/feed.xml failing for 25 h: HTTP 503"),
         (blip, 0, "ok: heartbeat fresh, outbox moving, no lasting failure"),
     ],
     ids=["no-heartbeat", "stale-heartbeat", "outbox-stuck", "failing", "feed-down", "healthy"],
