@@ -99,6 +99,8 @@ _RANGES: dict[str, tuple[int, int]] = {
     "digest.max_sentence_chars": (40, 4000),
     "digest.min_sentence_chars": (0, 400),
     "digest.figures_per_story": (0, 50),
+    # A month at most: older news is history, and every edition rebuilds what it carries.
+    "digest.carry_hours": (1, 720),
     "bot.ingest_interval": (1, 86_400),
     "bot.webhook_port": (1, 65_535),
     "bot.messages_per_second": (1, 1000),

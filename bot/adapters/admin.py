@@ -131,6 +131,8 @@ async def status(update: Update, context: Context) -> None:
         schedule=s.settings.bot.schedule,
         timezone=s.settings.digest.timezone,
         waiting=s.storage.count_new_articles(),
+        retired=s.storage.count_retired_articles(),
+        carry_hours=s.settings.digest.carry_hours,
         outbox=s.storage.outbox_counts(),
         channels=s.settings.bot.channels,
         subscriptions=len(s.storage.subscriptions()),

@@ -88,6 +88,21 @@ MIGRATIONS: tuple[str, ...] = (
         path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
     );
     """,
+    # Editions over time (bot.core.editions): when an article was first considered and when
+    # it was retired unshown; which digests were editions, for the stories they continue.
+    """
+    CREATE TABLE article_states (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        considered REAL NOT NULL,       -- Unix seconds of the first edition that considered it
+        retired REAL                    -- Unix seconds it was retired unshown; NULL before
+    );
+    CREATE INDEX article_states_retired ON article_states(retired);
+    CREATE TABLE editions (
+        digest_id INTEGER PRIMARY KEY REFERENCES digests(id),
+        created REAL NOT NULL           -- Unix seconds
+    );
+    CREATE INDEX editions_created ON editions(created);
+    """,
 )
 
 

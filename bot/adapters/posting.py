@@ -1,8 +1,10 @@
 """Posting: new articles in, digests and pushes stored and queued in the outbox.
 
-The jobs and the admin commands share this: ingest the inbox, build a digest of what is
-new, store it, render it once and queue its messages for every target chat in one
-transaction, so a crash leaves either all of it queued or none. Sending is the outbox's job.
+The jobs and the admin commands share this: ingest the inbox, build the next edition (the
+articles added since the previous one plus those carried within ``digest.carry_hours``,
+stories that continue recent ones as updates: ``bot.core.editions``), store it with its
+bookkeeping, render it once and queue its messages for every target chat in one transaction,
+so a crash leaves either all of it queued or none. Sending is the outbox's job.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,9 @@ from telegram.constants import MessageLimit
 from bot.adapters import messages
 from bot.adapters.files import read_inputs
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
-from bot.adapters.serialize import digest_to_dict
-from bot.adapters.storage import Storage
+from bot.adapters.serialize import digest_from_dict, digest_to_dict
+from bot.adapters.storage import EditionPool, Storage
+from bot.core.editions import RECENT_HOURS, build_edition, posted_stories
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
@@ -110,12 +113,35 @@ class Publisher:
         logger.info("Ingested %d new articles from %s", added, folder)
         return added
 
+    def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
+        """Return the next edition and the articles it considered (no edition: no stories).
+
+        Nothing is posted without a fresh article: carried ones alone would post again what
+        the previous edition left out.
+        """
+        options = self._settings.digest
+        pool = self._storage.edition_pool(now=now, carry_hours=options.carry_hours)
+        if not pool.fresh:
+            return Digest(stories=(), created=now), pool
+        editions = [
+            (digest_id, digest_from_dict(dict(stored.data)))
+            for digest_id in self._storage.recent_editions(
+                since=now - timedelta(hours=RECENT_HOURS)
+            )
+            if (stored := self._storage.digest(digest_id)) is not None
+        ]
+        shown = [source.id for _, d in editions for story in d.stories for source in story.sources]
+        posted = posted_stories(
+            editions, self._storage.articles(shown), settings=options, lang=self._lang
+        )
+        digest = build_edition(
+            pool.articles, posted, settings=options, lang=self._lang, created=now
+        )
+        return digest, pool
+
     def build(self, *, now: datetime) -> Digest:
-        """Return the digest of the new articles, without storing it (``/vorschau``)."""
-        articles = self._storage.new_articles()
-        if not articles:
-            return Digest(stories=(), created=now)
-        return build_digest(articles, settings=self._settings.digest, lang=self._lang, created=now)
+        """Return the next edition without storing anything (``/vorschau``)."""
+        return self._edition(now)[0]
 
     def targets(self, *, channels_only: bool = False) -> tuple[tuple[str, str], ...]:
         """Return (chat, kind) for every chat a post goes to: channels, then subscribers."""
@@ -129,10 +155,19 @@ class Publisher:
 
     def post_digest(self, *, now: datetime) -> Posted | None:
         """Build, store and queue a digest of what is new; None when there is nothing."""
-        digest = self.build(now=now)
+        digest, pool = self._edition(now)
+        considered = [article.id for article in pool.fresh]
         if not digest.stories:
+            self._storage.record_edition(
+                None,
+                considered=considered,
+                now=now,
+                carry_hours=self._settings.digest.carry_hours,
+            )
             return None
-        return self._queue(digest, kind="digest", now=now, targets=self.targets())
+        return self._queue(
+            digest, kind="digest", now=now, targets=self.targets(), considered=considered
+        )
 
     def post_article(self, article: Article, *, now: datetime) -> Posted | None:
         """Summarise one fetched article and queue it for the channels (``/push <url>``)."""
@@ -181,12 +216,21 @@ class Publisher:
         now: datetime,
         targets: Sequence[tuple[str, str]],
         pages: Sequence[RenderedMessage] | None = None,
+        considered: Sequence[str] | None = None,
     ) -> Posted:
+        """Store and queue a digest; ``considered``: it is an edition of these fresh articles."""
         pages = pages or self._renderer.digest_messages(digest)
         with self._storage.transaction():
             digest_id = self._storage.save_digest(
                 digest, data=digest_to_dict(digest), kind=kind, created=now
             )
+            if considered is not None:
+                self._storage.record_edition(
+                    digest_id,
+                    considered=considered,
+                    now=now,
+                    carry_hours=self._settings.digest.carry_hours,
+                )
             for chat, chat_kind in targets:
                 queued = [
                     (

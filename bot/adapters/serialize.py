@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.core.models import Digest, Figure, Source, Story, StorySentence
+from bot.core.models import Continuation, Digest, Figure, Source, Story, StorySentence
 
 
 def _number(value: float) -> int | float:
@@ -87,8 +87,31 @@ def source_from_dict(data: dict[str, Any]) -> Source:
     )
 
 
+def continuation_to_dict(continuation: Continuation) -> dict[str, Any]:
+    """Return the JSON form of the earlier story an update continues."""
+    return {
+        "title": continuation.title,
+        "digest": continuation.digest,
+        "number": continuation.number,
+        "posted": _time(continuation.posted),
+        "sources": [source_to_dict(source) for source in continuation.sources],
+    }
+
+
+def continuation_from_dict(data: dict[str, Any]) -> Continuation:
+    """Return the continuation of a ``continuation_to_dict`` form."""
+    return Continuation(
+        title=data["title"],
+        digest=data["digest"],
+        number=data["number"],
+        posted=_parse_time(data.get("posted")),
+        sources=tuple(source_from_dict(s) for s in data.get("sources", ())),
+    )
+
+
 def story_to_dict(story: Story) -> dict[str, Any]:
-    """Return the JSON form of a story."""
+    """Return the JSON form of a story (``continues`` only for an update)."""
+    extra = {"continues": continuation_to_dict(story.continues)} if story.continues else {}
     return {
         "title": story.title,
         "sentences": [
@@ -99,6 +122,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "figures": [figure_to_dict(figure) for figure in story.figures],
         "items": list(story.items),
         "weight": story.weight,
+        **extra,
     }
 
 
@@ -129,6 +153,9 @@ def digest_from_dict(data: dict[str, Any]) -> Digest:
                 figures=tuple(figure_from_dict(f) for f in story.get("figures", ())),
                 items=tuple(story.get("items", ())),
                 weight=story.get("weight", 0.0),
+                continues=continuation_from_dict(story["continues"])
+                if story.get("continues")
+                else None,
             )
             for story in data["stories"]
         ),

@@ -17,10 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.edition_rows import EditionPool, EditionRows
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
 from bot.core.models import Article, Digest
 
-__all__ = ["Chat", "OutboxCounts", "OutboxMessage", "Storage", "StoredDigest"]
+__all__ = [
+    "Chat",
+    "EditionPool",
+    "OutboxCounts",
+    "OutboxMessage",
+    "Storage",
+    "StoredDigest",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,7 @@ class Chat:
     since: datetime
 
 
-class Storage(OutboxRows):
+class Storage(OutboxRows, EditionRows):
     """The bot's SQLite database; one instance per process.
 
     Args:
@@ -73,28 +81,6 @@ class Storage(OutboxRows):
                 ],
             )
             return db.total_changes - before
-
-    def new_articles(self) -> tuple[Article, ...]:
-        """Return the articles that have not been in a digest yet, oldest first."""
-        rows = self._db.execute(
-            "SELECT * FROM articles WHERE digest_id IS NULL ORDER BY added, id"
-        ).fetchall()
-        return tuple(
-            Article(
-                id=r["id"],
-                text=r["text"],
-                title=r["title"],
-                url=r["url"],
-                outlet=r["outlet"],
-                published=datetime.fromisoformat(r["published"]) if r["published"] else None,
-            )
-            for r in rows
-        )
-
-    def count_new_articles(self) -> int:
-        """Return how many articles wait for a digest."""
-        row = self._db.execute("SELECT COUNT(*) FROM articles WHERE digest_id IS NULL")
-        return int(row.fetchone()[0])
 
     def article_digest(self, article_id: str) -> int | None:
         """Return the digest an article went into, or None while it is new or unknown."""

@@ -340,13 +340,25 @@ def make_digest(
     created: datetime | None = None,
 ) -> Digest:
     """Return the digest of ``items``: the ``settings.stories`` most important stories."""
+    stories = build_stories(items, settings=settings, lang=lang)[: settings.stories]
+    return finish_digest(stories, items, settings=settings, created=created)
+
+
+def finish_digest(
+    stories: Sequence[Story],
+    items: Sequence[Item],
+    *,
+    settings: DigestOptions,
+    created: datetime | None = None,
+) -> Digest:
+    """Return the digest of the chosen ``stories`` of ``items``, their key figures added."""
     by_id = {item.id: item for item in items}
-    stories = tuple(
+    chosen = tuple(
         replace(story, figures=story_figures(story, [by_id[i] for i in story.items], settings))
-        for story in build_stories(items, settings=settings, lang=lang)[: settings.stories]
+        for story in stories
     )
     return Digest(
-        stories=stories,
+        stories=chosen,
         created=created,
-        items=tuple(item_id for story in stories for item_id in story.items),
+        items=tuple(item_id for story in chosen for item_id in story.items),
     )

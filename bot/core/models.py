@@ -203,6 +203,26 @@ class StorySentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Continuation:
+    """The earlier story an update continues, as an earlier edition posted it.
+
+    Attributes:
+        title: Its headline, as the reader saw it.
+        digest: The id of the digest that posted it.
+        number: Its number in that digest (1-based, as ``/quelle N`` counts).
+        posted: When that digest was made, where known.
+        sources: The sources of every earlier story the update continues, in order of
+            first report (``/quelle`` lists them with the update's own).
+    """
+
+    title: str
+    digest: int
+    number: int
+    posted: datetime | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Items about one event, and the sentences and figures that carry it.
 
@@ -213,6 +233,8 @@ class Story:
         figures: Key figures, most important first.
         items: Ids of the grouped items.
         weight: The score the stories are ordered by (higher first).
+        continues: For an update, the earlier story it continues (``bot.core.editions``);
+            its sentences are then only those that add to what was posted.
     """
 
     title: str
@@ -221,6 +243,7 @@ class Story:
     figures: tuple[Figure, ...] = ()
     items: tuple[str, ...] = ()
     weight: float = 0.0
+    continues: Continuation | None = None
 
 
 @dataclass(frozen=True, slots=True)

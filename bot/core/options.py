@@ -17,6 +17,9 @@ class DigestOptions:
         min_sentence_chars: Shorter sentences are not summary candidates.
         figures_per_story: Key figures kept per story.
         timezone: Time zone for times found in the text (``Stand: … Uhr``) and for schedules.
+        carry_hours: Hours after it was added during which an article not chosen for an
+            edition competes again in the next ones; then it is retired unshown
+            (``bot.core.editions``).
     """
 
     stories: int = 6
@@ -25,3 +28,4 @@ class DigestOptions:
     min_sentence_chars: int = 30
     figures_per_story: int = 5
     timezone: str = "Europe/Berlin"
+    carry_hours: int = 24

@@ -1,0 +1,86 @@
+"""Editions over time through the real bot: nothing twice, updates marked (fake Bot API)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+from bot.adapters import messages
+from bot.adapters.services import services
+from tests.conftest import SEEDS
+from tests.e2e.conftest import (
+    ADMIN,
+    CHANNEL_ONE,
+    CHANNEL_TWO,
+    READER,
+    command,
+    running,
+    stored_digest,
+    with_bot,
+)
+
+STRIKE = (
+    '{"id": "streik", "title": "Bahn streikt", "text": "Die Gewerkschaft GDL hat für Donnerstag '
+    "einen bundesweiten Streik im Personenverkehr angekündigt. Betroffen sind rund 5.000 "
+    'Verbindungen im Fern- und Regionalverkehr der Deutschen Bahn."}'
+)
+EXCHANGE, FOLLOW_UP = "000_4705e40d4dd64efe.txt", "001_fdf571903e5f5aab.txt"
+
+
+def sources_of(app, digest_id):
+    return {s.id for story in stored_digest(app, digest_id).stories for s in story.sources}
+
+
+async def test_jetzt_twice_with_nothing_added_posts_nothing_the_second_time(
+    fake, settings, tmp_path
+):
+    two_stories = replace(settings, digest=replace(settings.digest, stories=2))
+    async with running(two_stories) as app:
+        first = await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_TWO))
+        second = await command(fake, ADMIN, ADMIN, "/jetzt")
+
+        assert first == [messages.POSTED.format(digest=1, stories=2, chats=2)]
+        assert second == [messages.NOTHING_NEW]
+        assert len(fake.sent_to(CHANNEL_ONE)) == len(fake.sent_to(CHANNEL_TWO)) == 1
+
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "streik.json").write_text(STRIKE, encoding="utf-8")
+        third = await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 2)
+
+        assert third == [messages.POSTED.format(digest=2, stories=2, chats=2)]
+        assert "streik" in sources_of(app, 2)
+        assert sources_of(app, 1).isdisjoint(sources_of(app, 2))
+        (status,) = await command(fake, ADMIN, ADMIN, "/status")
+        assert "Ausgemusterte Artikel: 0 (nach 24 Stunden ohne Platz in einer Ausgabe)" in status
+
+
+async def test_a_follow_up_is_posted_as_an_update_with_the_earlier_sources(
+    fake, settings, tmp_path
+):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / EXCHANGE, seeds / EXCHANGE)
+    async with running(with_bot(settings, seeds=str(seeds))) as app:
+        await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE))
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        shutil.copy(SEEDS / FOLLOW_UP, inbox / FOLLOW_UP)
+
+        await command(fake, ADMIN, ADMIN, "/jetzt")
+        await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_ONE)) == 2)
+
+        update = fake.sent_to(CHANNEL_ONE)[1].html
+        assert (
+            "<i>Neu zu „Russland und Ukraine tauschen erste 390 Gefangene aus“ (Ausgabe vom "
+            in (update)
+        )
+        (quelle,) = await command(fake, READER, READER, "/start q_2_1")
+        assert (
+            "<i>Neu zu „Russland und Ukraine tauschen erste 390 Gefangene aus“, früher berichtet "
+            "von:</i>\n• dpa: Russland und Ukraine tauschen erste 390 Gefangene aus"
+        ) in quelle
+        assert services(app).storage.count_new_articles() == 0
