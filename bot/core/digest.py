@@ -167,10 +167,6 @@ def assemble_story(
         return Candidate(sentence, stems, score, rank, eligible=eligible, complete=complete)
 
     everything = [plain(entry) for entry in base]
-    if not any(c.eligible for c in everything):
-        # Every sentence is too short (a brief note): take them rather than saying nothing.
-        # Overlong ones stay out: extracts are never longer than max_sentence_chars.
-        everything = [replace(c, eligible=c.complete) for c in everything]
     weights = idf or {}
     several = len({c.sentence.source for c in everything}) > 1
     vectors = _other_vectors(everything, weights) if several else {}
