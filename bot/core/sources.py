@@ -55,33 +55,33 @@ def are_versions(a: Item, b: Item, *, stems_a: frozenset[str], stems_b: frozense
 def drop_versions(
     items: Sequence[Item], *, stopwords: frozenset[str]
 ) -> tuple[list[Item], dict[str, tuple[Item, ...]]]:
-    """Return ``items`` with one item per group of versions: the one with most sentences.
+    """Return ``items`` with one item per group of versions: the fullest one.
 
-    Ties go to the earlier item; the order of ``items`` is kept. Also returns, per kept
-    item id, the versions dropped for it.
+    The fullest has the most content stems (ties: the earlier item); every other item is
+    compared with the kept ones only, fullest first, so the cost grows with the items times
+    the distinct texts, not with all pairs. The order of ``items`` is kept. Also returns,
+    per kept item id, the versions dropped for it.
     """
     stems = [_stems(item, stopwords) for item in items]
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if are_versions(items[i], items[j], stems_a=stems[i], stems_b=stems[j]):
-                parent[find(j)] = find(i)
-    keep: dict[int, int] = {}
-    for i, item in enumerate(items):
-        root = find(i)
-        if root not in keep or len(item.sentences) > len(items[keep[root]].sentences):
-            keep[root] = i
-    chosen = set(keep.values())
+    order = sorted(range(len(items)), key=lambda i: (-len(stems[i]), i))
+    kept: list[int] = []
+    owner: dict[int, int] = {}
+    for i in order:
+        home = next(
+            (
+                k
+                for k in kept
+                if are_versions(items[k], items[i], stems_a=stems[k], stems_b=stems[i])
+            ),
+            None,
+        )
+        if home is None:
+            kept.append(i)
+        else:
+            owner[i] = home
     dropped: dict[str, tuple[Item, ...]] = {}
-    for i, item in enumerate(items):
-        if i not in chosen:
-            kept = items[keep[find(i)]]
-            dropped[kept.id] = (*dropped.get(kept.id, ()), item)
+    for i in sorted(owner):
+        fullest = items[owner[i]]
+        dropped[fullest.id] = (*dropped.get(fullest.id, ()), items[i])
+    chosen = set(kept)
     return [item for i, item in enumerate(items) if i in chosen], dropped
