@@ -111,6 +111,11 @@ class Source:
         )
 
     @property
+    def named_by_title(self) -> bool:
+        """True when ``name`` is the short title (no outlet, domain or agency is known)."""
+        return not (self.outlet or url_domain(self.url) or self.agency)
+
+    @property
     def short_name(self) -> str:
         """The name for inline credits (the same as ``name``: there is no shorter true one)."""
         return self.name

@@ -104,3 +104,17 @@ def test_same_outlet_never_confirms_itself() -> None:
     )
     (story,) = build_stories(different, settings=DigestOptions(), lang=LANG)
     assert any(s.confirmed_by for s in story.sentences)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (Source(id="a", title="Titel"), True),
+        (Source(id="a", title="Titel", agency="dpa"), False),
+        (Source(id="a", title="Titel", url="https://www.orf.at/x"), False),
+        (Source(id="a", title="Titel", outlet="ORF"), False),
+    ],
+    ids=["title-only", "agency", "domain", "outlet"],
+)
+def test_named_by_title(source: Source, expected: bool) -> None:
+    assert source.named_by_title is expected

@@ -220,3 +220,14 @@ def test_readme_quick_start_runs_the_digest_on_seeds(kurzlage: Run, tmp_path: Pa
     result = kurzlage("digest")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("KURZLAGE")
+
+
+@pytest.mark.parametrize("command", ["digest", "quelle", "zahlen"])
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_no_internal_id_is_shown_to_readers(kurzlage: Run, command: str, fmt: str) -> None:
+    outputs = [kurzlage(command, "--format", fmt)]
+    if command != "digest":
+        outputs += [kurzlage(command, "--story", str(n), "--format", fmt) for n in range(1, 7)]
+    for result in outputs:
+        assert result.returncode == 0, result.stderr
+        assert [i for i in SEED_IDS if i in result.stdout] == []
