@@ -45,6 +45,7 @@ def _references() -> References:
             for key in ("pronouns", "possessives", "demonstratives", "connectives")
             for word in openers[key]
         ),
+        focus_particles=words("openers", "focus_particles"),
         demonstrative_articles=words("openers", "demonstrative_articles"),
         verbs_after_demonstrative=words("openers", "verbs_after_demonstrative"),
         clause_pronouns=words("clause", "pronouns"),

@@ -27,6 +27,7 @@ class References:
     Attributes:
         openers: First words that point back (pronouns, possessives, demonstratives,
             connective adverbs).
+        focus_particles: Particles that may stand before such a first word (``Genau``).
         demonstrative_articles: ``der``/``die``/``das``/``dies``: demonstrative pronouns when
             one of ``verbs_after_demonstrative`` follows at once.
         verbs_after_demonstrative: Finite verbs that mark such a demonstrative.
@@ -43,6 +44,7 @@ class References:
     """
 
     openers: frozenset[str] = frozenset()
+    focus_particles: frozenset[str] = frozenset()
     demonstrative_articles: frozenset[str] = frozenset()
     verbs_after_demonstrative: frozenset[str] = frozenset()
     clause_pronouns: frozenset[str] = frozenset()

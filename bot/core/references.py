@@ -4,7 +4,8 @@ A digest shows a few sentences of an article without the rest, so a sentence tha
 back to something said before it reads as nonsense on its own. German marks that pointing
 back in a few ways, each a list of ``data/references.toml`` (loaded into ``References``):
 
-- its first word points back: a personal pronoun (``Er``), a possessive (``Seine``), a
+- its first word (after focus particles such as ``Genau``) points back: a personal pronoun
+  (``Er``), a possessive (``Seine``), a
   demonstrative (``Diese``, ``Beide``), a connective adverb (``Zudem``, ``Gleichzeitig``,
   ``Auch``, ``Unterdessen``, ``Damit``), or ``Der``/``Das``/``Dies`` used as a pronoun
   (a finite verb follows at once: ``Das ist …``);
@@ -50,12 +51,18 @@ def _first_words(text: str, count: int) -> list[str]:
 @lru_cache(maxsize=65_536)
 def needs_predecessor(text: str, refs: References) -> bool:
     """Return True if ``text`` leans on the sentence before it (its first words or clause)."""
-    words = _first_words(text, 2)
+    words = _first_words(text, 4)
     if not words:
         return False
     first = words[0].lower()
     if first in refs.openers:
         return True
+    # "Genau diese Frage", "Vor allem dort": the word after focus particles opens.
+    rest = words
+    while len(rest) > 1 and rest[0].lower() in refs.focus_particles:
+        rest = rest[1:]
+        if rest[0].lower() in refs.openers:
+            return True
     if first in refs.demonstrative_articles and _verb_follows(_first_words(text, 3), refs):
         return True
     return _pronoun_in_first_clause(text, refs) or _speaker_missing(text, refs)
