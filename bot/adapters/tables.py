@@ -48,7 +48,7 @@ def _references() -> References:
         focus_particles=words("openers", "focus_particles"),
         demonstrative_articles=words("openers", "demonstrative_articles"),
         verbs_after_demonstrative=words("openers", "verbs_after_demonstrative"),
-        clause_pronouns=words("clause", "pronouns"),
+        clause_pronouns=words("clause", "pronouns") | words("clause", "connectives"),
         speech_verbs=words("speech", "verbs"),
         speech_pronouns=words("speech", "pronouns"),
         speech_articles=words("speech", "articles"),

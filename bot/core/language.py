@@ -31,8 +31,8 @@ class References:
         demonstrative_articles: ``der``/``die``/``das``/``dies``: demonstrative pronouns when
             one of ``verbs_after_demonstrative`` follows at once.
         verbs_after_demonstrative: Finite verbs that mark such a demonstrative.
-        clause_pronouns: Personal pronouns that point back when they stand in the first
-            clause.
+        clause_pronouns: Personal pronouns (and connective adverbs) that point back when
+            they stand in the first clause.
         speech_verbs: Reporting verbs (and ``so``) that introduce a speaker.
         speech_pronouns: Pronouns that, as the speaker, name nobody.
         speech_articles: Definite articles of a speaker described but not named.

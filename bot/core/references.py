@@ -10,7 +10,8 @@ back in a few ways, each a list of ``data/references.toml`` (loaded into ``Refer
   ``Auch``, ``Unterdessen``, ``Damit``), or ``Der``/``Das``/``Dies`` used as a pronoun
   (a finite verb follows at once: ``Das ist …``);
 - a personal pronoun stands in its first clause (``Zu dem Vorschlag sagte er, …``): by the
-  binding rules of German it cannot refer to that clause's own words;
+  binding rules of German it cannot refer to that clause's own words; so does a connective
+  adverb (``Er versucht es dennoch``);
 - it is reported speech whose speaker is a pronoun or a description (``…, sagte er``,
   ``…, so die Expertin``);
 - it opens with a definite description of a person or body that is introduced before
