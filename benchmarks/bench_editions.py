@@ -27,6 +27,7 @@ edition rebuilds.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import statistics
 import sys
@@ -40,7 +41,6 @@ from pathlib import Path
 
 from bot.adapters.posting import Posted, Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.serialize import digest_from_dict
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.core.models import Article
@@ -95,7 +95,7 @@ def _timed(work: Callable[[], object]) -> tuple[float, float]:
 
 def _timed_post(publisher: Publisher, now: datetime) -> tuple[tuple[float, float], Posted | None]:
     found: list[Posted | None] = []
-    timing = _timed(lambda: found.append(publisher.post_digest(now=now)))
+    timing = _timed(lambda: found.append(asyncio.run(publisher.post_digest(now=now))))
     return timing, found[0]
 
 
@@ -131,10 +131,10 @@ def run(corpora: Path) -> str:
             build_digest(pool.articles, **options)
             base, base_cpu = _timed(partial(build_digest, pool.articles, **options))
             (wall, cpu), posted = _timed_post(publisher, now)
-            if publisher.post_digest(now=now + timedelta(minutes=1)) is not None:
+            if asyncio.run(publisher.post_digest(now=now + timedelta(minutes=1))) is not None:
                 repeats_posted += 1
             digest = (
-                digest_from_dict(dict(storage.digest(posted.digest_id).data))  # type: ignore[union-attr]
+                storage.digest(posted.digest_id).digest  # type: ignore[union-attr]
                 if posted
                 else None
             )
@@ -159,7 +159,7 @@ def run(corpora: Path) -> str:
         for digest_id in storage.recent_editions(since=START - timedelta(days=1)):
             stored = storage.digest(digest_id)
             if stored is not None:
-                stories = digest_from_dict(dict(stored.data)).stories
+                stories = stored.digest.stories
                 # Once per edition: a ticker's entries may stand in two of its stories.
                 shown.update({s.id for story in stories for s in story.sources})
         waiting_past = [a.id for a in storage.new_articles() if now - added[a.id] > carry]

@@ -1,6 +1,6 @@
 """Fan-out of one digest to 100 chats through the outbox, against the fake Bot API server.
 
-The fake server (tests/fakes.py) enforces Telegram's limits - 30 messages in any second
+The fake server (testkit/telegram) enforces Telegram's limits - 30 messages in any second
 overall, 20 in any minute per group or channel - and answers 429 beyond them. The
 theoretical minimum for n messages of k per chat is what those sliding windows allow at best:
 the first 30 at once, then 30 more each second, i.e. ``ceil(n / 30) - 1`` seconds (and
@@ -31,7 +31,7 @@ from bot.adapters.tables import load_language
 from bot.core.models import Digest
 from bot.core.options import DigestOptions
 from bot.core.pipeline import build_digest
-from tests.fakes import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
+from testkit.telegram import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 CHATS = 100
@@ -53,8 +53,14 @@ async def _fan_out(pages: list[str], kind: str) -> dict[str, float]:
         chats = [-1_000_000_000_000 - n for n in range(CHATS)]
         for chat in chats:
             fake.add_chat(FakeChat(chat, "channel" if kind == "channel" else "supergroup"))
-        digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=now)
-        markup = button_rows(kind, digest_id=digest_id, story=0, bot_username="kurzlage_bot")
+        digest_id = storage.save_digest(Digest(stories=()), kind="digest", created=now)
+        markup = button_rows(
+            kind,
+            digest_id=digest_id,
+            story=0,
+            bot_username="kurzlage_bot",
+            labels=("Quellen", "Zahlen"),
+        )
         with storage.transaction():
             for chat in chats:
                 messages = [(page, markup) for page in pages]

@@ -201,10 +201,11 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
 def alternative_child(name: str, path: Path) -> None:
     """Summarize every article of ``path`` with one alternative; print the sentence count."""
     from benchmarks.bench_split import _somajo
-    from benchmarks.bench_summary import Pair, article_sentences, sumy_system
+    from benchmarks.bench_summary import sumy_system
     from bot.adapters.tables import load_language
     from bot.core.models import Article
     from bot.core.options import DigestOptions
+    from testkit.summaries import Pair, article_sentences
 
     lang = load_language()
     ranker = sumy_system(name.rsplit(" ", 1)[1], lang)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Order of the sections in RESULTS.md.
-MODULES = ("split", "summary", "figures", "speed", "fanout", "editions", "editorial")
+MODULES = ("split", "summary", "figures", "speed", "fanout", "editions", "latency", "editorial")
 
 
 def _commit() -> str:

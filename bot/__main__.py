@@ -41,11 +41,11 @@ class _Usage(DigestError):
 
 
 @cache
-def _renderer() -> Renderer:
+def _renderer(timezone: str = "Europe/Berlin") -> Renderer:
     # Imported on first use: JSON output needs no templates (and no Jinja start-up).
     from bot.adapters.render import Renderer
 
-    return Renderer()
+    return Renderer(timezone=timezone)
 
 
 def _emit(text: str) -> None:
@@ -86,7 +86,9 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> None:
         _emit(json.dumps(digest_to_dict(digest), ensure_ascii=False, indent=2))
         return
     fmt: Format = "html" if args.format == "html" else "text"
-    _print_messages([m.text for m in _renderer().digest_messages(digest, fmt=fmt)])
+    _print_messages(
+        [m.text for m in _renderer(settings.digest.timezone).digest_messages(digest, fmt=fmt)]
+    )
 
 
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> None:
@@ -97,7 +99,11 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> None:
         if args.format == "json":
             _emit(json.dumps({"id": article.id, "sentences": list(sentences)}, ensure_ascii=False))
         else:
-            _emit(_renderer().render("summary.txt", article=article, sentences=sentences))
+            _emit(
+                _renderer(settings.digest.timezone).render(
+                    "summary.txt", article=article, sentences=sentences
+                )
+            )
 
 
 def cmd_sentences(args: argparse.Namespace, settings: Settings) -> None:
@@ -109,7 +115,11 @@ def cmd_sentences(args: argparse.Namespace, settings: Settings) -> None:
         if args.format == "json":
             _emit(json.dumps({"id": article.id, "sentences": sentences}, ensure_ascii=False))
         else:
-            _emit(_renderer().render("sentences.txt", article=article, sentences=sentences))
+            _emit(
+                _renderer(settings.digest.timezone).render(
+                    "sentences.txt", article=article, sentences=sentences
+                )
+            )
 
 
 def cmd_zahlen(args: argparse.Namespace, settings: Settings) -> None:
@@ -136,7 +146,9 @@ def cmd_zahlen(args: argparse.Namespace, settings: Settings) -> None:
         return
     digest = build_digest(inputs.articles, settings=settings.digest, lang=lang)
     fmt: Format = "html" if args.format == "html" else "text"
-    pages = _renderer().zahlen(digest, story=_story(digest, args.story), fmt=fmt)
+    pages = _renderer(settings.digest.timezone).zahlen(
+        digest, story=_story(digest, args.story), fmt=fmt
+    )
     _print_messages(pages)
 
 
@@ -169,7 +181,7 @@ def cmd_quelle(args: argparse.Namespace, settings: Settings) -> None:
             )
         return
     fmt: Format = "html" if args.format == "html" else "text"
-    _print_messages(_renderer().quelle(digest, story=number, fmt=fmt))
+    _print_messages(_renderer(settings.digest.timezone).quelle(digest, story=number, fmt=fmt))
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -32,13 +32,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs, messages
+from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.services import SERVICES_KEY, Services, services
+from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.settings import Settings, bot_token, require_bot_settings
@@ -49,6 +49,15 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Operator messages on stderr (English, like the log and the command line's errors).
+NO_TOKEN = (
+    "kurzlage run: KURZLAGE_TOKEN is not set - create a bot with /newbot at @BotFather in"
+    " Telegram and set its token as KURZLAGE_TOKEN (example: config/example.env)."
+)
+NO_WEBHOOK_SUPPORT = (
+    "kurzlage run: bot.webhook_url is set but python-telegram-bot[webhooks] is missing -"
+    " install it, or leave webhook_url empty for long polling."
+)
 
 
 def cron_triggers(settings: Settings) -> tuple[CronTrigger, ...]:
@@ -69,7 +78,11 @@ def missed_run(settings: Settings, *, last_run: datetime | None, now: datetime) 
 
 
 def build_application(
-    settings: Settings, *, token: str, fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT
+    settings: Settings,
+    *,
+    token: str,
+    fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
+    clock: Clock = system_clock,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -77,6 +90,7 @@ def build_application(
         settings: All settings.
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        clock: The bot's one clock (aware datetimes); tests pass a fixed one.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -90,7 +104,11 @@ def build_application(
         .base_url(settings.bot.api_base_url)
         .base_file_url(settings.bot.api_file_url)
         .defaults(defaults)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout))
+        # Updates are handled concurrently: a slow command (a digest build, a page fetch)
+        # never holds up another reader's /hilfe. Handlers touch storage only between
+        # awaits, on the event loop's thread, so no two of them interleave inside a write.
+        .concurrent_updates(True)
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, clock=clock))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -128,24 +146,27 @@ def build_application(
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
+def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
         client = build_client(timeout=fetch_timeout)
-        renderer = Renderer()
+        renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
+        # The outbox still reads its own clocks (datetime.now(UTC), time.time()): its
+        # constructor takes no ``now`` yet. Once it does (delivery's change), pass ``clock``.
         outbox = Outbox(
             storage,
             app.bot,
             pacing=Pacing.from_settings(settings.bot),
             admins=settings.bot.admins,
             link_previews=settings.bot.link_previews,
+            renderer=renderer,
         )
         publisher = Publisher(
             storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
         )
-        app.bot_data[SERVICES_KEY] = Services(
+        shared = Services(
             settings=settings,
             storage=storage,
             renderer=renderer,
@@ -154,9 +175,11 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout) -> Any:
             fetcher=Fetcher(client),
             client=client,
             lang=lang,
+            clock=clock,
         )
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS])
-        now = datetime.now(ZoneInfo(settings.digest.timezone))
+        app.bot_data[SERVICES_KEY] = shared
+        await handlers.register_commands(app.bot, renderer.commands(), admins=settings.bot.admins)
+        now = shared.now()
         last = storage.meta("last_run")
         if not last:
             storage.set_meta("last_run", now.isoformat())  # first start: nothing was missed
@@ -199,11 +222,11 @@ def run(settings: Settings) -> int:
     quiet_token_loggers()
     token = bot_token()
     if not token:
-        sys.stderr.write(messages.NO_TOKEN + "\n")
+        sys.stderr.write(NO_TOKEN + "\n")
         return 2
     require_bot_settings(settings)
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
-        sys.stderr.write(messages.NO_WEBHOOK_SUPPORT + "\n")
+        sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).

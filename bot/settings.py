@@ -1,9 +1,12 @@
 """Settings: one frozen dataclass per section, loaded once from TOML and validated.
 
-This is the only module that reads configuration files or the environment. The defaults below
-are the documented values of ``config/kurzlage.toml``; a test keeps the two equal. A config
-file overrides them key by key; an unknown key, a value of the wrong type or one out of range
-is a ``ConfigError`` that names the key. The bot token is never read from a file: only from
+This is the only module that reads configuration files or the environment. The dataclasses
+live on the floor that uses them (``bot.core.options.DigestOptions``,
+``bot.adapters.options.BotSettings`` and ``Settings``), so no adapter imports this module;
+they are re-exported here. Their defaults are the documented values of
+``config/kurzlage.toml``; a test keeps the two equal. A config file overrides them key by
+key; an unknown key, a value of the wrong type or one out of range is a ``ConfigError`` that
+names the key. The bot token is never read from a file: only from
 the environment variable ``KURZLAGE_TOKEN`` (see :func:`bot_token`).
 """
 
@@ -13,12 +16,26 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.adapters.options import BotSettings, Settings
 from bot.core.options import DigestOptions
 from bot.errors import ConfigError
+
+__all__ = [
+    "CONFIG_ENV",
+    "DEFAULT_CONFIG_PATH",
+    "TOKEN_ENV",
+    "BotSettings",
+    "DigestOptions",
+    "Settings",
+    "bot_token",
+    "load_settings",
+    "parse_settings",
+    "require_bot_settings",
+]
 
 #: Where ``kurzlage`` looks for its settings when no ``--config`` is given.
 DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
@@ -26,68 +43,6 @@ DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
 CONFIG_ENV = "KURZLAGE_CONFIG"
 #: Environment variable holding the bot token; the token is never read from a file.
 TOKEN_ENV = "KURZLAGE_TOKEN"
-
-
-@dataclass(frozen=True, slots=True)
-class BotSettings:
-    """How the Telegram bot runs: where it posts, who may command it, when and how fast.
-
-    Attributes:
-        channels: Channels every digest goes to, as ``@name`` or numeric chat id (as text).
-        admins: Telegram user ids allowed to use /jetzt, /vorschau, /push and /status; the bot
-            needs at least one to run (:func:`require_bot_settings`).
-        schedule: Digest times as cron expressions (minute hour day month weekday) in
-            ``digest.timezone``.
-        database: The SQLite file (created with its folder on first start).
-        inbox: Folder watched for new article files (``.txt``, ``.md``, ``.json``, ``.jsonl``).
-        seeds: Folder ingested once on the very first start; empty for none.
-        ingest_interval: Seconds between two looks into the inbox.
-        link_previews: Whether Telegram shows link previews under posts.
-        webhook_url: Public HTTPS URL for webhook mode; empty for long polling.
-        webhook_listen: Address the webhook server binds to.
-        webhook_port: Port the webhook server listens on.
-        api_base_url: Bot API endpoint (a local Bot API server or a test server may replace it).
-        api_file_url: Bot API file endpoint, matching ``api_base_url``.
-        messages_per_second: Messages per second over all chats (Telegram: about 30).
-        group_messages_per_minute: Messages per minute into one group or channel (Telegram: 20).
-        private_messages_per_second: Messages per second into one private chat (Telegram: 1).
-        send_concurrency: Requests to Telegram in flight at once while delivering.
-        retry_base_delay: Seconds before the first retry after a transient error; doubles.
-        retry_max_delay: Upper bound of the retry delay in seconds.
-        retries_per_drain: Transient failures of one message before the outbox leaves it for
-            the next delivery round (``outbox_interval`` later); it is never dropped.
-        outbox_interval: Seconds between two delivery rounds for messages left waiting.
-    """
-
-    channels: tuple[str, ...] = ()
-    admins: tuple[int, ...] = ()
-    schedule: tuple[str, ...] = ("0 7,12,18 * * *",)
-    database: str = "data/kurzlage.sqlite3"
-    inbox: str = "data/inbox"
-    seeds: str = "seeds"
-    ingest_interval: int = 60
-    link_previews: bool = False
-    webhook_url: str = ""
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    api_base_url: str = "https://api.telegram.org/bot"
-    api_file_url: str = "https://api.telegram.org/file/bot"
-    messages_per_second: int = 30
-    group_messages_per_minute: int = 20
-    private_messages_per_second: int = 1
-    send_concurrency: int = 30
-    retry_base_delay: float = 1.0
-    retry_max_delay: float = 60.0
-    retries_per_drain: int = 5
-    outbox_interval: int = 30
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """All settings, one attribute per TOML section."""
-
-    digest: DigestOptions = field(default_factory=DigestOptions)
-    bot: BotSettings = field(default_factory=BotSettings)
 
 
 _Section = TypeVar("_Section")

@@ -1,4 +1,4 @@
-"""Shared fixtures: repository paths, the shared corpora, and a command-line runner."""
+"""Shared fixtures: repository paths, the shared corpora, a command-line runner, golden files."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+#: Expected outputs, compared literally; rewritten only by ``pytest --update-golden``.
+GOLDEN = ROOT / "tests" / "golden" / "data"
+#: Between two messages of one answer in a golden file.
+PAGE_BREAK = "\n\n----- nächste Nachricht -----\n\n"
 CORPORA = ROOT.parent / "shared" / "corpora"
 #: Marks for a module that reads the corpora: skipped with a reason where they are absent.
 CORPORA_MARKS = [
@@ -44,3 +48,36 @@ def kurzlage(tmp_path: Path) -> Run:
         )
 
     return run
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/data/* from the actual output instead of comparing",
+    )
+
+
+class Golden:
+    """Compare an output with its golden file literally, or rewrite the file when asked."""
+
+    def __init__(self, *, update: bool) -> None:
+        self.update = update
+
+    def check(self, name: str, actual: str | list[str]) -> None:
+        """Assert ``actual`` (one text, or messages joined by PAGE_BREAK) equals the file."""
+        text = PAGE_BREAK.join(actual) if isinstance(actual, list) else actual
+        path = GOLDEN / name
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.is_file(), f"{path} is missing: run pytest --update-golden, review the diff"
+        assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    """The golden files (``--update-golden`` rewrites them)."""
+    return Golden(update=bool(request.config.getoption("--update-golden")))

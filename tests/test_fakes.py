@@ -1,5 +1,7 @@
 """The fake Bot API server must reject what Telegram rejects, or the e2e tests prove nothing."""
 
+from datetime import timedelta
+
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -102,7 +104,9 @@ async def test_rate_limits_answer_429_with_retry_after(fake, bot):
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(-300, "drei")
 
-    assert caught.value.retry_after.total_seconds() >= 1
+    retry_after = caught.value.retry_after
+    assert isinstance(retry_after, timedelta)
+    assert retry_after.total_seconds() >= 1
     assert len(fake.sent) == 2
 
 
@@ -114,3 +118,32 @@ async def test_injected_updates_are_polled(fake, bot):
     assert update.message.text == "/quelle@kurzlage_test_bot 2"
     assert update.message.entities[0].type == "bot_command"
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
+
+
+async def test_set_my_commands_keeps_one_menu_per_scope():
+    from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+
+    with FakeTelegram() as fake:
+        fake.add_chat(FakeChat(7, "private"))
+        async with Bot(TOKEN, base_url=fake.base_url) as bot:
+            await bot.set_my_commands([BotCommand("hilfe", "Hilfe")])
+            await bot.set_my_commands(
+                [BotCommand("hilfe", "Hilfe"), BotCommand("status", "Status")],
+                scope=BotCommandScopeChat(7),
+            )
+            await bot.set_my_commands(
+                [BotCommand("abo", "Abo")], scope=BotCommandScopeAllPrivateChats()
+            )
+            with pytest.raises(BadRequest, match="Chat not found"):
+                await bot.set_my_commands(
+                    [BotCommand("status", "Status")], scope=BotCommandScopeChat(99)
+                )
+            with pytest.raises(BadRequest, match=r"(?i)bot_command_invalid"):
+                await bot.set_my_commands([BotCommand("Groß", "x")])
+
+        assert {scope: [c["command"] for c in menu] for scope, menu in fake.menus.items()} == {
+            "default": ["hilfe"],
+            "chat:7": ["hilfe", "status"],
+            "all_private_chats": ["abo"],
+        }
+        assert fake.commands == [{"command": "hilfe", "description": "Hilfe"}]

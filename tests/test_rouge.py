@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.rouge import Rouge, lcs_length, ngram_f1, rouge, rouge_tokens
+from testkit.rouge import Rouge, lcs_length, ngram_f1, rouge, rouge_tokens
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "config" / "kurzlage.toml"
 # The committed file shows example channels and admins (marked "EXAMPLE VALUES" there); every
 # other key must show the built-in default, so the file documents what a missing key means.
-EXAMPLE_VALUES = {
+EXAMPLE_VALUES: dict[str, Any] = {
     "channels": ("@kurzlage_beispiel", "-1001234567890"),
     "admins": (123456789,),
 }

@@ -13,8 +13,7 @@ from telegram import Chat, Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.adapters import messages
-from bot.adapters.jobs import ingest_inbox, now
+from bot.adapters.jobs import ingest_inbox
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
 from bot.errors import FetchError
@@ -30,7 +29,7 @@ async def _refused(update: Update, s: Services) -> bool:
     """Refuse anyone but the bot's admins politely; True when refused."""
     if is_admin(update, s):
         return False
-    await reply(update, [messages.NOT_ADMIN])
+    await reply(update, [s.renderer.reply("not_admin")])
     return True
 
 
@@ -40,15 +39,15 @@ async def jetzt(update: Update, context: Context) -> None:
     if await _refused(update, s):
         return
     ingest_inbox(s)
-    posted = s.publisher.post_digest(now=now(s))
+    posted = await s.publisher.post_digest(now=s.now())
     if posted is None:
-        await reply(update, [messages.NOTHING_NEW])
+        await reply(update, [s.renderer.reply("nothing_new")])
         return
     await reply(
         update,
         [
-            messages.POSTED.format(
-                digest=posted.digest_id, stories=posted.stories, chats=posted.chats
+            s.renderer.reply(
+                "posted", digest=posted.digest_id, stories=posted.stories, chats=posted.chats
             )
         ],
     )
@@ -62,18 +61,18 @@ async def vorschau(update: Update, context: Context) -> None:
     if user is None or chat is None or await _refused(update, s):
         return
     ingest_inbox(s)
-    digest = s.publisher.build(now=now(s))
+    digest = await s.publisher.build(now=s.now())
     if not digest.stories:
-        await reply(update, [messages.NOTHING_NEW])
+        await reply(update, [s.renderer.reply("nothing_new")])
         return
     try:
         for page in s.renderer.digest_messages(digest):
             await retrying(lambda text=page.text: context.bot.send_message(user.id, text))  # type: ignore[misc]
     except Forbidden:
-        await reply(update, [messages.PREVIEW_NEEDS_PRIVATE_CHAT])
+        await reply(update, [s.renderer.reply("preview_needs_private_chat")])
         return
     if chat.type != Chat.PRIVATE:
-        await reply(update, [messages.PREVIEW_SENT])
+        await reply(update, [s.renderer.reply("preview_sent")])
 
 
 async def push(update: Update, context: Context) -> None:
@@ -85,31 +84,31 @@ async def push(update: Update, context: Context) -> None:
     _, _, text = (message.text or "").partition(" ")
     text = text.strip()
     if not text:
-        await reply(update, [messages.USAGE_PUSH])
+        await reply(update, [s.renderer.reply("usage_push")])
         return
     if not s.settings.bot.channels:
-        await reply(update, [messages.PUSH_NO_CHANNELS])
+        await reply(update, [s.renderer.reply("push_no_channels")])
         return
     if _URL.fullmatch(text):
         try:
             article = await s.fetcher.fetch_article(text)
         except FetchError as err:
             logger.warning("/push: %s", err)
-            await reply(update, [messages.PUSH_FETCH_FAILED])
+            await reply(update, [s.renderer.reply("push_fetch_failed")])
             return
         earlier = s.storage.article_digest(article.id)
         if earlier is not None:  # each article reaches each chat at most once
-            await reply(update, [messages.PUSH_ALREADY_POSTED.format(digest=earlier)])
+            await reply(update, [s.renderer.reply("push_already_posted", digest=earlier)])
             return
-        posted = s.publisher.post_article(article, now=now(s))
-        failure = messages.PUSH_NO_TEXT
+        posted = await s.publisher.post_article(article, now=s.now())
+        failure = s.renderer.reply("push_no_text")
     else:
-        posted = s.publisher.post_text(text, author=user.full_name, now=now(s))
-        failure = messages.PUSH_TOO_LONG
+        posted = s.publisher.post_text(text, author=user.full_name, now=s.now())
+        failure = s.renderer.reply("push_too_long")
     if posted is None:
         await reply(update, [failure])
         return
-    await reply(update, [messages.PUSH_POSTED.format(chats=posted.chats)])
+    await reply(update, [s.renderer.reply("push_posted", chats=posted.chats)])
     await s.outbox.drain()
 
 

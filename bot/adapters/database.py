@@ -103,6 +103,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX editions_created ON editions(created);
     """,
+    # The digest lives in one serialised form (digests.data); these row copies were written
+    # on every save and never read.
+    """
+    DROP TABLE story_figures;
+    DROP TABLE story_sources;
+    DROP TABLE story_sentences;
+    DROP TABLE stories;
+    """,
 )
 
 

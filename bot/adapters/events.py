@@ -7,15 +7,12 @@ handler is one of the two places allowed a broad view of exceptions (STYLE.md, r
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Chat, ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.adapters import messages
-from bot.adapters.jobs import now
 from bot.adapters.services import services
 
 logger = logging.getLogger(__name__)
@@ -48,7 +45,7 @@ async def my_chat_member(update: Update, context: Context) -> None:
             await s.outbox.drain()
     elif status in _GONE:
         for key in keys:
-            s.storage.disable_chat(key, reason=f"bot {status}", now=now(s))
+            s.storage.disable_chat(key, reason=f"bot {status}", now=s.now())
 
 
 def _where(update: Update) -> str:
@@ -75,17 +72,15 @@ async def error_handler(update: object, context: Context) -> None:
     detail = f"{type(error).__name__}: {error}".splitlines()[0] if error else "?"
     if len(detail) > ERROR_NOTICE_CHARS:
         detail = detail[: ERROR_NOTICE_CHARS - 1] + "…"
-    notice = messages.ERROR_NOTICE.format(
-        where=html.escape(_where(update)), error=html.escape(detail)
-    )
+    notice = s.renderer.reply("error_notice", where=_where(update), error=detail)
     with s.storage.transaction():
         for admin in s.settings.bot.admins:
-            s.storage.enqueue_notice(str(admin), kind="private", text=notice, now=now(s))
+            s.storage.enqueue_notice(str(admin), kind="private", text=notice, now=s.now())
     message = update.effective_message
     # An admin's private chat gets the notice; any other chat a short sorry.
     if message is not None and message.chat.id not in s.settings.bot.admins:
         try:
-            await message.reply_text(messages.SORRY)
+            await message.reply_text(s.renderer.reply("sorry"))
         except TelegramError as err:  # the fault may be Telegram itself; the log has both
             logger.warning("Could not tell the user about the error: %s", err)
     await s.outbox.drain()

@@ -294,15 +294,24 @@ def _read_jsonl(path: Path, zone: tzinfo) -> Iterator[Article | str]:
                 yield f"{path}:{number}: {err}; skipped"
 
 
+def article_files(folder: Path) -> list[Path]:
+    """Return the article files under ``folder``, sorted: known suffixes, no dot-files.
+
+    A name or folder starting with ``.`` (editor swap files, ``.git``, half-copied
+    ``.name.txt.part``) is never read. The inbox and ``kurzlage digest DIR`` both use this.
+    """
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
 def _expand(path: Path) -> Iterator[Path | str]:
     if path.is_dir():
-        found = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file()
-            and p.suffix.lower() in SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+        found = article_files(path)
         if not found:
             yield f"{path}: no article files (.txt .md .json .jsonl .html) in directory"
         yield from found

@@ -7,9 +7,7 @@ commands ``/jetzt`` and ``/vorschau`` share :func:`ingest_inbox` with them.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from telegram.ext import ContextTypes
 
@@ -20,14 +18,9 @@ logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def now(s: Services) -> datetime:
-    """Return the current time in the digest time zone (aware)."""
-    return datetime.now(ZoneInfo(s.settings.digest.timezone))
-
-
 def ingest_inbox(s: Services) -> None:
     """Store new articles from the inbox, and from the seeds on the very first start."""
-    moment = now(s)
+    moment = s.now()
     if s.settings.bot.seeds and not s.storage.meta("seeded"):
         s.publisher.ingest(Path(s.settings.bot.seeds), now=moment)
         s.storage.set_meta("seeded", moment.isoformat())
@@ -42,9 +35,9 @@ async def ingest_job(context: Context) -> None:
 async def digest_job(context: Context) -> None:
     """Post a digest of the new articles to every target chat; nothing when nothing is new."""
     s = services(context)
-    moment = now(s)
+    moment = s.now()
     ingest_inbox(s)
-    posted = s.publisher.post_digest(now=moment)
+    posted = await s.publisher.post_digest(now=moment)
     s.storage.set_meta("last_run", moment.isoformat())
     if posted is None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)

@@ -29,7 +29,6 @@ none is ever lost.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import time
 from collections import deque
@@ -41,9 +40,9 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.adapters import messages
+from bot.adapters.options import BotSettings
+from bot.adapters.render import Renderer
 from bot.adapters.storage import OutboxMessage, Storage
-from bot.settings import BotSettings
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +141,7 @@ class Outbox:
         pacing: Limits and retry timing.
         admins: User ids told about disabled chats and refused messages.
         link_previews: Whether posts show link previews.
+        renderer: Renders the notices to the admins (``templates/replies.html``).
     """
 
     def __init__(
@@ -152,8 +152,10 @@ class Outbox:
         pacing: Pacing,
         admins: Sequence[int],
         link_previews: bool = False,
+        renderer: Renderer | None = None,
     ) -> None:
         self._storage = storage
+        self._renderer = renderer or Renderer()
         self._bot = bot
         self._pacing = pacing
         self._admins = tuple(str(a) for a in admins)
@@ -312,17 +314,17 @@ class Outbox:
             )
             if self._storage.disable_chat(message.chat, reason=reason, now=now):
                 self._disabled.append(message.chat)
-                self._notify_admins(messages.CHAT_DISABLED_NOTICE, message.chat, reason)
+                self._notify_admins("chat_disabled_notice", message.chat, reason)
             return "disabled"
         logger.error("Telegram refused a message to %s: %s", message.chat, reason)
         self._storage.mark_failed(message.id, error=reason)
         self._counts["failed"] += 1
         if not is_notice_to_admin:
-            self._notify_admins(messages.MESSAGE_REFUSED_NOTICE, message.chat, reason)
+            self._notify_admins("message_refused_notice", message.chat, reason)
         return "failed"
 
-    def _notify_admins(self, template: str, chat: str, reason: str) -> None:
-        text = template.format(chat=html.escape(chat), reason=html.escape(reason))
+    def _notify_admins(self, notice: str, chat: str, reason: str) -> None:
+        text = self._renderer.reply(notice, chat=chat, reason=reason)
         now = datetime.now(UTC)
         with self._storage.transaction():
             for admin in self._admins:

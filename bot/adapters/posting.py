@@ -9,6 +9,7 @@ so a crash leaves either all of it queued or none. Sending is the outbox's job.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,21 +19,16 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.adapters import messages
-from bot.adapters.files import read_inputs
+from bot.adapters.files import article_files, read_inputs
+from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
-from bot.adapters.serialize import digest_from_dict, digest_to_dict
 from bot.adapters.storage import EditionPool, Storage
 from bot.core.editions import RECENT_HOURS, build_edition, posted_stories
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-#: File kinds the inbox picks up (the same as ``kurzlage digest`` reads).
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json", ".jsonl", ".html", ".htm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +40,22 @@ class Posted:
     chats: int
 
 
-def button_rows(kind: str, *, digest_id: int, story: int, bot_username: str) -> Mapping[str, Any]:
+def button_rows(
+    kind: str, *, digest_id: int, story: int, bot_username: str, labels: tuple[str, str]
+) -> Mapping[str, Any]:
     """Return the ``Quellen``/``Zahlen`` keyboard of a post as a Bot API dict.
 
     Channels get deep links into a private chat (their readers cannot send commands there);
     groups and private chats get callback buttons answered in place. ``story`` 0 means the
-    whole digest.
+    whole digest; ``labels`` are the two buttons' words (sources, figures).
     """
-    labels = (("q", messages.BUTTON_SOURCES), ("z", messages.BUTTON_FIGURES))
+    keyed = tuple(zip(("q", "z"), labels, strict=True))
     if kind == "channel":
         base = f"https://t.me/{bot_username}?start="
-        row = [{"text": label, "url": f"{base}{key}_{digest_id}_{story}"} for key, label in labels]
+        row = [{"text": label, "url": f"{base}{key}_{digest_id}_{story}"} for key, label in keyed]
     else:
         row = [
-            {"text": label, "callback_data": f"{key}:{digest_id}:{story}"} for key, label in labels
+            {"text": label, "callback_data": f"{key}:{digest_id}:{story}"} for key, label in keyed
         ]
     return {"inline_keyboard": [row]}
 
@@ -87,15 +85,14 @@ class Publisher:
         self._settings = settings
         self._lang = lang
         self._username = bot_username
+        self._posting = asyncio.Lock()
 
     def ingest(self, folder: Path, *, now: datetime) -> int:
         """Store the articles of new or changed files under ``folder``; return how many."""
         if not folder.is_dir():
             return 0
         changed = []
-        for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
-                continue
+        for path in article_files(folder):
             stat = path.stat()
             if not self._storage.file_unchanged(
                 str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size
@@ -113,35 +110,47 @@ class Publisher:
         logger.info("Ingested %d new articles from %s", added, folder)
         return added
 
-    def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
+    async def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
         """Return the next edition and the articles it considered (no edition: no stories).
 
         Nothing is posted without a fresh article: carried ones alone would post again what
-        the previous edition left out.
+        the previous edition left out. Storage is read here, on the event loop's thread; the
+        core builds the edition from those values in a worker thread (seconds for 1,000
+        articles), so the loop keeps answering.
         """
         options = self._settings.digest
         pool = self._storage.edition_pool(now=now, carry_hours=options.carry_hours)
         if not pool.fresh:
             return Digest(stories=(), created=now), pool
         editions = [
-            (digest_id, digest_from_dict(dict(stored.data)))
+            (digest_id, stored.digest)
             for digest_id in self._storage.recent_editions(
                 since=now - timedelta(hours=RECENT_HOURS)
             )
             if (stored := self._storage.digest(digest_id)) is not None
         ]
         shown = [source.id for _, d in editions for story in d.stories for source in story.sources]
-        posted = posted_stories(
-            editions, self._storage.articles(shown), settings=options, lang=self._lang
-        )
-        digest = build_edition(
-            pool.articles, posted, settings=options, lang=self._lang, created=now
-        )
-        return digest, pool
+        shown_articles = self._storage.articles(shown)
 
-    def build(self, *, now: datetime) -> Digest:
+        def compose() -> Digest:
+            posted = posted_stories(editions, shown_articles, settings=options, lang=self._lang)
+            return build_edition(
+                pool.articles, posted, settings=options, lang=self._lang, created=now
+            )
+
+        return await asyncio.to_thread(compose), pool
+
+    async def build(self, *, now: datetime) -> Digest:
         """Return the next edition without storing anything (``/vorschau``)."""
-        return self._edition(now)[0]
+        return (await self._edition(now))[0]
+
+    async def _build(self, articles: Sequence[Article], *, now: datetime) -> Digest:
+        """Build a digest of ``articles`` (read before) in a worker thread, off the loop."""
+        if not articles:
+            return Digest(stories=(), created=now)
+        return await asyncio.to_thread(
+            build_digest, articles, settings=self._settings.digest, lang=self._lang, created=now
+        )
 
     def targets(self, *, channels_only: bool = False) -> tuple[tuple[str, str], ...]:
         """Return (chat, kind) for every chat a post goes to: channels, then subscribers."""
@@ -153,9 +162,17 @@ class Publisher:
             ]
         return tuple(dict.fromkeys(chats))
 
-    def post_digest(self, *, now: datetime) -> Posted | None:
-        """Build, store and queue a digest of what is new; None when there is nothing."""
-        digest, pool = self._edition(now)
+    async def post_digest(self, *, now: datetime) -> Posted | None:
+        """Build, store and queue a digest of what is new; None when there is nothing.
+
+        One post at a time: updates are handled concurrently, and a second /jetzt during a
+        build must find the first one's articles taken, not post them again.
+        """
+        async with self._posting:
+            return await self._post_digest(now=now)
+
+    async def _post_digest(self, *, now: datetime) -> Posted | None:
+        digest, pool = await self._edition(now)
         considered = [article.id for article in pool.fresh]
         if not digest.stories:
             self._storage.record_edition(
@@ -169,15 +186,16 @@ class Publisher:
             digest, kind="digest", now=now, targets=self.targets(), considered=considered
         )
 
-    def post_article(self, article: Article, *, now: datetime) -> Posted | None:
+    async def post_article(self, article: Article, *, now: datetime) -> Posted | None:
         """Summarise one fetched article and queue it for the channels (``/push <url>``)."""
-        self._storage.add_articles([article], now=now)
-        digest = build_digest(
-            [article], settings=self._settings.digest, lang=self._lang, created=now
-        )
-        if not digest.stories:
-            return None
-        return self._queue(digest, kind="push", now=now, targets=self.targets(channels_only=True))
+        async with self._posting:
+            self._storage.add_articles([article], now=now)
+            digest = await self._build([article], now=now)
+            if not digest.stories:
+                return None
+            return self._queue(
+                digest, kind="push", now=now, targets=self.targets(channels_only=True)
+            )
 
     def post_text(self, text: str, *, author: str, now: datetime) -> Posted | None:
         """Queue an admin's own text for the channels (``/push <text>``); None if too long.
@@ -186,11 +204,10 @@ class Publisher:
         answers for it like for any digest.
         """
         article_id = f"push-{now.strftime('%Y%m%d%H%M%S')}"
-        source = Source(
-            id=article_id, title=messages.PUSH_SOURCE_TITLE, outlet=author, published=now
-        )
+        title = self._renderer.reply("push_source_title")
+        source = Source(id=article_id, title=title, outlet=author, published=now)
         story = Story(
-            title=messages.PUSH_SOURCE_TITLE,
+            title=title,
             sentences=(StorySentence(text=text, source=article_id),),
             sources=(source,),
             items=(article_id,),
@@ -220,10 +237,9 @@ class Publisher:
     ) -> Posted:
         """Store and queue a digest; ``considered``: it is an edition of these fresh articles."""
         pages = pages or self._renderer.digest_messages(digest)
+        labels = (self._renderer.reply("button_sources"), self._renderer.reply("button_figures"))
         with self._storage.transaction():
-            digest_id = self._storage.save_digest(
-                digest, data=digest_to_dict(digest), kind=kind, created=now
-            )
+            digest_id = self._storage.save_digest(digest, kind=kind, created=now)
             if considered is not None:
                 self._storage.record_edition(
                     digest_id,
@@ -240,6 +256,7 @@ class Publisher:
                             digest_id=digest_id,
                             story=page.stories[0] if len(page.stories) == 1 else 0,
                             bot_username=self._username,
+                            labels=labels,
                         ),
                     )
                     for page in pages

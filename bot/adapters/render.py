@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -47,6 +48,20 @@ def telegram_length(text: str, *, fmt: Format = "html") -> int:
     return len(visible.encode("utf-16-le")) // 2
 
 
+#: The template of the short replies (one macro each) and the one list of commands.
+REPLIES = "replies.html"
+COMMANDS = "commands.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A bot command: as typed, its description in Telegram's menu, and whether admin-only."""
+
+    command: str
+    description: str
+    admin: bool
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     """One message ready to send, and the 1-based numbers of the stories it shows."""
@@ -63,18 +78,34 @@ def _message_limit() -> int:
     return int(MessageLimit.MAX_TEXT_LENGTH)
 
 
-def _datum(value: datetime | None) -> str:
-    return value.strftime("%d.%m.%Y, %H:%M") if value else ""
+#: How dates appear in replies and pages (the templates' ``datum`` filter).
+DATE_FORMAT = "%d.%m.%Y, %H:%M"
+
+
+def _datum_in(zone: ZoneInfo) -> Callable[[datetime | None], str]:
+    """Return the ``datum`` filter: an aware time shown in ``zone`` (the digest's zone)."""
+
+    def datum(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        shown = value.astimezone(zone) if value.tzinfo is not None else value
+        return shown.strftime(DATE_FORMAT)
+
+    return datum
 
 
 class Renderer:
     """Render digests, sources and figures with the templates of one directory.
 
     Two Jinja environments share the directory: ``*.html`` templates are autoescaped
-    (Telegram HTML needs ``& < >`` escaped), ``*.txt`` templates are not.
+    (Telegram HTML needs ``& < >`` escaped), ``*.txt`` templates are not. Every time shown
+    (the ``datum`` filter) is converted to ``timezone`` first, whatever zone it was stored in.
     """
 
-    def __init__(self, templates_dir: Path = DEFAULT_TEMPLATES) -> None:
+    def __init__(
+        self, templates_dir: Path = DEFAULT_TEMPLATES, *, timezone: str = "Europe/Berlin"
+    ) -> None:
+        datum = _datum_in(ZoneInfo(timezone))
         self._envs: dict[Format, Environment] = {}
         for fmt, escape in (("html", True), ("text", False)):
             env = Environment(
@@ -85,13 +116,34 @@ class Renderer:
                 lstrip_blocks=True,
                 keep_trailing_newline=False,
             )
-            env.filters["datum"] = _datum
+            env.filters["datum"] = datum
             self._envs[fmt] = env  # type: ignore[index]
 
     def render(self, name: str, /, **context: Any) -> str:
         """Render one template by file name (``hilfe.html``, ``status.txt``)."""
         fmt: Format = "text" if name.endswith(".txt") else "html"
         return self._envs[fmt].get_template(name).render(**context).strip()
+
+    def reply(self, name: str, /, **arguments: Any) -> str:
+        """Render one short reply: the macro ``name`` of ``replies.html`` (Telegram HTML).
+
+        Arguments are escaped by the template; pass raw text.
+
+        Raises:
+            KeyError: There is no such macro (a wiring bug).
+        """
+        macro = getattr(self._envs["html"].get_template(REPLIES).module, name, None)
+        if not callable(macro):
+            raise KeyError(f"{REPLIES} has no macro {name!r}")
+        return str(macro(**arguments)).strip()
+
+    def commands(self) -> tuple[Command, ...]:
+        """Return the bot's commands as ``commands.html`` lists them (menu and /hilfe)."""
+        listed = self._envs["html"].get_template(COMMANDS).module.commands  # type: ignore[attr-defined]
+        return tuple(
+            Command(command=c["command"], description=c["menu"], admin=bool(c["admin"]))
+            for c in listed
+        )
 
     def _name(self, base: str, fmt: Format) -> str:
         return f"{base}.{'html' if fmt == 'html' else 'txt'}"

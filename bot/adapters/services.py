@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from telegram.ext import CallbackContext
 
 from bot.adapters.fetch import Fetcher
+from bot.adapters.options import Settings
 from bot.adapters.outbox import Outbox
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 from bot.core.language import Language
-from bot.settings import Settings
 
 #: The one ``bot_data`` key; everything else the handlers need hangs off :class:`Services`.
 SERVICES_KEY = "kurzlage"
+
+#: A clock: returns the current time as an aware datetime (any zone).
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Return the current time (aware, UTC): the clock of the running bot."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +36,7 @@ class Services:
     """Everything handlers and jobs share.
 
     Opened in ``post_init``, closed in ``post_shutdown``; never pickled (no PTB persistence).
+    ``clock`` is the bot's one clock: handlers and jobs ask :meth:`now`, never ``datetime``.
     """
 
     settings: Settings
@@ -35,6 +47,11 @@ class Services:
     fetcher: Fetcher
     client: httpx.AsyncClient
     lang: Language
+    clock: Clock = system_clock
+
+    def now(self) -> datetime:
+        """Return the current time, aware, in ``digest.timezone``."""
+        return self.clock().astimezone(ZoneInfo(self.settings.digest.timezone))
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

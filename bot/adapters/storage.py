@@ -12,13 +12,13 @@ Times are stored as ISO 8601 text with their offset; outbox due times as Unix se
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.adapters.edition_rows import EditionPool, EditionRows
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
+from bot.adapters.serialize import digest_from_dict, digest_to_dict
 from bot.core.models import Article, Digest
 
 __all__ = [
@@ -33,12 +33,12 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class StoredDigest:
-    """A digest as stored: its id, kind, creation time and serialised form."""
+    """A digest as stored: its id, kind and creation time, and the digest as posted."""
 
     id: int
     kind: str
     created: datetime
-    data: Mapping[str, Any]
+    digest: Digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,53 +106,26 @@ class Storage(OutboxRows, EditionRows):
 
     # -- digests ---------------------------------------------------------------------------
 
-    def save_digest(
-        self, digest: Digest, *, data: Mapping[str, Any], kind: str, created: datetime
-    ) -> int:
+    def save_digest(self, digest: Digest, *, kind: str, created: datetime) -> int:
         """Store a digest and mark the articles of its stories as no longer new.
 
         Args:
-            digest: The digest; its stories, sentences, sources and figures are stored as
-                rows too, for queries.
-            data: Its serialised form (``bot.adapters.serialize.digest_to_dict``), kept as JSON.
+            digest: The digest, kept in its one serialised form
+                (``bot.adapters.serialize.digest_to_dict`` as JSON); :meth:`digest` gives it
+                back as it was posted.
             kind: ``digest`` for scheduled or /jetzt digests, ``push`` for admin posts.
-            created: When it was made.
+            created: When it was made (aware).
 
         Returns:
             The new digest id.
         """
+        data = json.dumps(digest_to_dict(digest), ensure_ascii=False)
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO digests (kind, created, data) VALUES (?, ?, ?)",
-                (kind, created.isoformat(), json.dumps(data, ensure_ascii=False)),
+                (kind, created.isoformat(), data),
             )
             digest_id = int(cursor.lastrowid or 0)
-            for number, story in enumerate(digest.stories, start=1):
-                db.execute(
-                    "INSERT INTO stories (digest_id, number, title) VALUES (?, ?, ?)",
-                    (digest_id, number, story.title),
-                )
-                db.executemany(
-                    "INSERT INTO story_sentences VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (digest_id, number, i, s.text, s.source)
-                        for i, s in enumerate(story.sentences)
-                    ],
-                )
-                db.executemany(
-                    "INSERT INTO story_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (digest_id, number, i, s.id, s.title, s.outlet, s.url)
-                        for i, s in enumerate(story.sources)
-                    ],
-                )
-                db.executemany(
-                    "INSERT INTO story_figures VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (digest_id, number, i, f.value, f.text, f.label, f.source)
-                        for i, f in enumerate(story.figures)
-                    ],
-                )
             article_ids = {s.id for story in digest.stories for s in story.sources}
             db.executemany(
                 "UPDATE articles SET digest_id = ? WHERE id = ? AND digest_id IS NULL",
@@ -169,7 +142,7 @@ class Storage(OutboxRows, EditionRows):
             id=row["id"],
             kind=row["kind"],
             created=datetime.fromisoformat(row["created"]),
-            data=json.loads(row["data"]),
+            digest=digest_from_dict(json.loads(row["data"])),
         )
 
     def latest_digest_id(self, chat: str | None = None) -> int | None:

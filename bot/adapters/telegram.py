@@ -13,18 +13,14 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Chat, ChatMember, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Chat, ChatMember, Message, Update
 from telegram.constants import MessageLimit
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.adapters import messages
-from bot.adapters.jobs import now
 from bot.adapters.outbox import retry_seconds
-from bot.adapters.render import telegram_length
-from bot.adapters.serialize import digest_from_dict
+from bot.adapters.render import Command, telegram_length
 from bot.adapters.services import Services, services
-from bot.core.models import Digest
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +28,8 @@ Context = ContextTypes.DEFAULT_TYPE
 # Deep-link payload of the channel buttons: q_<digest>_<story> (sources), z_… (figures).
 _PAYLOAD = re.compile(r"([qz])_(\d{1,12})_(\d{1,3})")
 _CALLBACK = re.compile(r"([qz]):(\d{1,12}):(\d{1,3})")
-_USAGE = {"q": messages.USAGE_QUELLE, "z": messages.USAGE_ZAHLEN}
+# The usage line of each kind of answer (macros of templates/replies.html).
+_USAGE = {"q": "usage_quelle", "z": "usage_zahlen"}
 # A reply hit by 429 is retried after Telegram's retry_after this many times before the
 # error handler takes over (Telegram has never asked for more than two waits in a row here).
 REPLY_ATTEMPTS = 5
@@ -69,6 +66,29 @@ def _chat_key(chat: Chat) -> str:
     return str(chat.id)
 
 
+# -- the command menu ----------------------------------------------------------------------
+
+
+async def register_commands(
+    bot: Bot, commands: Sequence[Command], *, admins: Sequence[int]
+) -> None:
+    """Set Telegram's command menu: readers' commands for everyone, all for each admin.
+
+    Admin commands are registered only for the admins' private chats (``BotCommandScopeChat``),
+    so no reader's menu shows them. An admin who never started a chat with the bot cannot
+    get a menu yet ("chat not found"); that is logged and the others still get theirs.
+    """
+    await bot.set_my_commands(
+        [BotCommand(c.command, c.description) for c in commands if not c.admin]
+    )
+    everything = [BotCommand(c.command, c.description) for c in commands]
+    for user_id in admins:
+        try:
+            await bot.set_my_commands(everything, scope=BotCommandScopeChat(user_id))
+        except TelegramError as err:
+            logger.warning("Could not set the admin command menu for %s: %s", user_id, err)
+
+
 # -- /start, /hilfe ------------------------------------------------------------------------
 
 
@@ -101,20 +121,18 @@ def _facts(
     overall), and the first page says so and which digest it is.
     """
     if digest_id is None:
-        return [messages.NO_DIGEST]
+        return [s.renderer.reply("no_digest")]
     stored = s.storage.digest(digest_id)
     if stored is None:
-        return [messages.GONE_DIGEST]
-    digest: Digest = digest_from_dict(dict(stored.data))
+        return [s.renderer.reply("gone_digest")]
+    digest = stored.digest
     if story is not None and not 1 <= story <= len(digest.stories):
         count = len(digest.stories)
-        return [messages.NO_SUCH_STORY.format(count=count, usage=_USAGE[kind])]
+        return [s.renderer.reply("no_such_story", count=count, kind=kind)]
     render = s.renderer.quelle if kind == "q" else s.renderer.zahlen
     pages = list(render(digest, story=story))
     if elsewhere:
-        note = messages.LATEST_ELSEWHERE.format(
-            digest=digest_id, created=stored.created.strftime(messages.DATE_FORMAT)
-        )
+        note = s.renderer.reply("latest_elsewhere", digest=digest_id, created=stored.created)
         joined = f"{note}\n\n{pages[0]}"
         if telegram_length(joined) <= MessageLimit.MAX_TEXT_LENGTH:
             pages[0] = joined
@@ -139,7 +157,7 @@ async def _facts_command(update: Update, context: Context, kind: str) -> None:
         return
     story = _story_argument(context.args)
     if story == "bad":
-        await reply(update, [_USAGE[kind]])
+        await reply(update, [s.renderer.reply(_USAGE[kind])])
         return
     digest_id = None
     if message.reply_to_message is not None:
@@ -204,7 +222,7 @@ async def _managed_chat(update: Update, context: Context) -> Chat | None:
     if chat is None:
         return None
     if not await _may_manage(update, context):
-        await reply(update, [messages.GROUP_ADMINS_ONLY])
+        await reply(update, [services(context).renderer.reply("group_admins_only")])
         return None
     return chat
 
@@ -217,8 +235,8 @@ async def abo(update: Update, context: Context) -> None:
         return
     kind = "private" if chat.type == Chat.PRIVATE else "group"
     title = chat.title or chat.full_name or str(chat.id)
-    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=now(s))
-    await reply(update, [messages.SUBSCRIBED if new else messages.ALREADY_SUBSCRIBED])
+    new = s.storage.subscribe(_chat_key(chat), kind=kind, title=title, now=s.now())
+    await reply(update, [s.renderer.reply("subscribed" if new else "already_subscribed")])
 
 
 async def abbestellen(update: Update, context: Context) -> None:
@@ -228,7 +246,7 @@ async def abbestellen(update: Update, context: Context) -> None:
     if chat is None:
         return
     ended = s.storage.unsubscribe(_chat_key(chat))
-    await reply(update, [messages.UNSUBSCRIBED if ended else messages.NOT_SUBSCRIBED])
+    await reply(update, [s.renderer.reply("unsubscribed" if ended else "not_subscribed")])
 
 
 async def unknown(update: Update, context: Context) -> None:
@@ -239,4 +257,4 @@ async def unknown(update: Update, context: Context) -> None:
     command = (message.text or "").split()[0] if message.text else ""
     if chat.type != Chat.PRIVATE and f"@{context.bot.username}".lower() not in command.lower():
         return  # meant for another bot in the group
-    await reply(update, [messages.UNKNOWN_COMMAND])
+    await reply(update, [services(context).renderer.reply("unknown_command")])

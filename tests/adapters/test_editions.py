@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -16,7 +17,6 @@ from bot.adapters.database import MIGRATIONS
 from bot.adapters.files import read_inputs
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
-from bot.adapters.serialize import digest_from_dict
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.core.models import Article
@@ -59,29 +59,29 @@ def publisher(storage: Storage, *, stories: int = 6, carry_hours: int = 24) -> P
 
 
 def shown_ids(storage: Storage, digest_id: int) -> list[str]:
-    digest = digest_from_dict(dict(storage.digest(digest_id).data))
+    digest = storage.digest(digest_id).digest
     return [source.id for story in digest.stories for source in story.sources]
 
 
-def test_a_second_edition_with_nothing_added_posts_nothing(storage):
+async def test_a_second_edition_with_nothing_added_posts_nothing(storage):
     storage.add_articles(list(SEED_ARTICLES.values()), now=T0)
     posting = publisher(storage, stories=2)
 
-    first = posting.post_digest(now=T0)
-    second = posting.post_digest(now=T0 + timedelta(minutes=1))
+    first = await posting.post_digest(now=T0)
+    second = await posting.post_digest(now=T0 + timedelta(minutes=1))
 
     assert (first.digest_id, first.stories, second) == (1, 2, None)
     assert storage.count_new_articles() == len(SEED_ARTICLES) - len(set(shown_ids(storage, 1)))
 
 
-def test_articles_not_chosen_compete_again_and_none_is_shown_twice(storage):
+async def test_articles_not_chosen_compete_again_and_none_is_shown_twice(storage):
     storage.add_articles(list(SEED_ARTICLES.values()), now=T0)
     posting = publisher(storage, stories=2)
-    posting.post_digest(now=T0)
+    await posting.post_digest(now=T0)
     left_out = {a.id for a in storage.new_articles()}
 
     storage.add_articles([STRIKE], now=T0 + timedelta(hours=5))
-    posted = posting.post_digest(now=T0 + timedelta(hours=5))
+    posted = await posting.post_digest(now=T0 + timedelta(hours=5))
 
     first, second = shown_ids(storage, 1), shown_ids(storage, posted.digest_id)
     assert "streik" in second
@@ -89,15 +89,15 @@ def test_articles_not_chosen_compete_again_and_none_is_shown_twice(storage):
     assert set(first).isdisjoint(second)
 
 
-def test_after_the_carry_time_articles_are_retired_and_counted(storage):
+async def test_after_the_carry_time_articles_are_retired_and_counted(storage):
     storage.add_articles(list(SEED_ARTICLES.values()), now=T0)
     posting = publisher(storage, stories=2, carry_hours=24)
-    posting.post_digest(now=T0)
+    await posting.post_digest(now=T0)
     waiting = storage.count_new_articles()
     later = T0 + timedelta(hours=24, minutes=1)
     storage.add_articles([STRIKE], now=later)
 
-    posted = posting.post_digest(now=later)
+    posted = await posting.post_digest(now=later)
 
     assert shown_ids(storage, posted.digest_id) == ["streik"]
     assert (storage.count_new_articles(), storage.count_retired_articles()) == (0, waiting)
@@ -121,54 +121,54 @@ def test_after_the_carry_time_articles_are_retired_and_counted(storage):
     )
 
 
-def test_an_article_added_after_a_long_pause_gets_one_chance(storage):
+async def test_an_article_added_after_a_long_pause_gets_one_chance(storage):
     storage.add_articles([STRIKE], now=T0)
     posting = publisher(storage)
 
-    posted = posting.post_digest(now=T0 + timedelta(days=3))
+    posted = await posting.post_digest(now=T0 + timedelta(days=3))
 
     assert shown_ids(storage, posted.digest_id) == ["streik"]
 
 
-def test_an_edition_without_stories_still_starts_the_carry_time(storage):
+async def test_an_edition_without_stories_still_starts_the_carry_time(storage):
     storage.add_articles([Article(id="kurz", text="Kurz.", title="Kurz")], now=T0)
     posting = publisher(storage, carry_hours=1)
 
-    assert posting.post_digest(now=T0) is None
-    assert posting.post_digest(now=T0 + timedelta(minutes=5)) is None
+    assert await posting.post_digest(now=T0) is None
+    assert await posting.post_digest(now=T0 + timedelta(minutes=5)) is None
     assert storage.count_new_articles() == 1
     storage.add_articles([STRIKE], now=T0 + timedelta(hours=2))
-    posting.post_digest(now=T0 + timedelta(hours=2))
+    await posting.post_digest(now=T0 + timedelta(hours=2))
     assert storage.count_retired_articles() == 1
 
 
-def test_the_preview_records_nothing(storage):
+async def test_the_preview_records_nothing(storage):
     storage.add_articles([STRIKE], now=T0)
     posting = publisher(storage)
 
-    preview = posting.build(now=T0)
-    posted = posting.post_digest(now=T0)
+    preview = await posting.build(now=T0)
+    posted = await posting.post_digest(now=T0)
 
     assert [s.title for s in preview.stories] == ["Bahn streikt"]
     assert posted is not None
 
 
-def test_a_follow_up_is_posted_as_an_update_and_quelle_lists_the_earlier_sources(storage):
+async def test_a_follow_up_is_posted_as_an_update_and_quelle_lists_the_earlier_sources(storage):
     posting = publisher(storage)
     storage.add_articles([SEED_ARTICLES[EXCHANGE]], now=T0)
-    posting.post_digest(now=T0)
+    await posting.post_digest(now=T0)
     later = T0 + timedelta(hours=5)
     storage.add_articles([SEED_ARTICLES[EXCHANGE_FOLLOW_UP]], now=later)
 
-    posted = posting.post_digest(now=later)
+    posted = await posting.post_digest(now=later)
 
-    digest = digest_from_dict(dict(storage.digest(posted.digest_id).data))
+    digest = storage.digest(posted.digest_id).digest
     (update,) = digest.stories
     assert update.continues is not None
     assert (update.continues.digest, update.continues.number) == (1, 1)
     assert update.continues.title == "Russland und Ukraine tauschen erste 390 Gefangene aus"
     assert [s.id for s in update.continues.sources] == [EXCHANGE]
-    first = digest_from_dict(dict(storage.digest(1).data)).stories[0]
+    first = storage.digest(1).digest.stories[0]
     assert {s.text for s in first.sentences}.isdisjoint(s.text for s in update.sentences)
     (page,) = Renderer().digest_messages(digest)
     assert (
@@ -235,7 +235,7 @@ def test_no_article_is_shown_twice_nor_competes_past_its_carry_time(tmp_path_fac
             for article in pool.carried:
                 assert now - added[article.id] <= timedelta(hours=12)
             chances.update({a.id: now for a in pool.fresh})
-            posting.post_digest(now=now)
+            asyncio.run(posting.post_digest(now=now))
         # Per edition: a ticker's entries may stand in two stories of one edition.
         shown = [
             article_id

@@ -60,7 +60,7 @@ def outbox(storage, bot, pacing=FAST):
 
 
 def queue(storage, chats, texts):
-    digest_id = storage.save_digest(Digest(stories=()), data={}, kind="digest", created=NOW)
+    digest_id = storage.save_digest(Digest(stories=()), kind="digest", created=NOW)
     for chat in chats:
         kind = "private" if not chat.startswith(("@", "-")) else "channel"
         storage.enqueue_digest(

@@ -1,6 +1,6 @@
 import pytest
 
-from benchmarks.bench_figures import DEV, FILES, measure
+from testkit.figure_recall import DEV, FILES, measure
 from tests.conftest import CORPORA, CORPORA_MARKS
 
 # Floors a little below what benchmarks/bench_figures.py measured at commit time (recall of

@@ -1,6 +1,6 @@
 import pytest
 
-from benchmarks.bench_split import GSD_TEST, PUD_TEST, kurzlage_starts, load_documents, score
+from testkit.segmentation import GSD_TEST, PUD_TEST, kurzlage_starts, load_documents, score
 from tests.conftest import CORPORA, CORPORA_MARKS
 
 # Floors a little below the F1 measured by benchmarks/bench_split.py (PUD test 0.997, GSD test

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.serialize import digest_from_dict
 from bot.adapters.services import services
 from bot.app import build_application
 from bot.settings import BotSettings, Settings
@@ -19,6 +21,15 @@ ADMIN = 1001  # operator of the bot (bot.admins)
 READER = 2002  # anyone
 GROUP_ADMIN = 3003  # admin of the group, not of the bot
 CHANNEL_ONE, CHANNEL_TWO, GROUP = -1001, -1002, -300
+#: The bot's clock in these tests starts at 1 July 2026, 05:00 UTC, which is 07:00 in Berlin
+#: (CEST), and moves 10 ms per reading: times are known to the minute, and still increase.
+NOW = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)
+TICK = timedelta(milliseconds=10)
+
+
+def ticking_clock() -> Callable[[], datetime]:
+    readings = itertools.count()
+    return lambda: NOW + next(readings) * TICK
 
 
 @pytest.fixture
@@ -60,7 +71,11 @@ def with_bot(settings: Settings, **changes) -> Settings:
 @asynccontextmanager
 async def running(settings: Settings, **options):
     """Start the application as ``run_polling`` does, without its signal handling."""
+    options.setdefault("clock", ticking_clock())
     app = build_application(settings, token=TOKEN, **options)
+    assert app.updater is not None
+    assert app.post_init is not None
+    assert app.post_shutdown is not None
     await app.initialize()
     await app.post_init(app)
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -93,4 +108,6 @@ async def command(fake, chat_id, user_id, text, *, reply_to=None, count=1):
 
 
 def stored_digest(app, digest_id=1):
-    return digest_from_dict(dict(services(app).storage.digest(digest_id).data))
+    stored = services(app).storage.digest(digest_id)
+    assert stored is not None
+    return stored.digest

@@ -1,36 +1,33 @@
 import logging
 
-from bot.adapters import messages
-from bot.adapters.render import Renderer
 from bot.adapters.services import services
 from bot.app import quiet_token_loggers
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
     CHANNEL_TWO,
     GROUP,
     GROUP_ADMIN,
+    NOW,
     READER,
     command,
     replies,
     run_digest_job,
     running,
-    stored_digest,
 )
 from tests.fakes import TOKEN
 
 
-async def test_scheduled_digest_reaches_channels_and_subscribed_group(fake, settings):
+async def test_scheduled_digest_reaches_channels_and_subscribed_group(fake, settings, golden):
     async with running(settings) as app:
-        assert await command(fake, GROUP, GROUP_ADMIN, "/abo") == [messages.SUBSCRIBED]
+        assert await command(fake, GROUP, GROUP_ADMIN, "/abo") == [expected.SUBSCRIBED]
 
         await run_digest_job(app)
 
-        digest = stored_digest(app)
-        expected = [m.text for m in Renderer().digest_messages(digest)]
-        assert replies(fake, CHANNEL_ONE) == expected
-        assert replies(fake, CHANNEL_TWO) == expected
-        assert replies(fake, GROUP) == [messages.SUBSCRIBED, *expected]
+        golden.check("bot/digest.html", replies(fake, CHANNEL_ONE))
+        assert replies(fake, CHANNEL_TWO) == replies(fake, CHANNEL_ONE)
+        assert replies(fake, GROUP) == [expected.SUBSCRIBED, *replies(fake, CHANNEL_ONE)]
         (post,) = fake.sent_to(CHANNEL_ONE)
         assert post.buttons() == [
             {"text": "Quellen", "url": "https://t.me/kurzlage_test_bot?start=q_1_0"},
@@ -42,47 +39,42 @@ async def test_scheduled_digest_reaches_channels_and_subscribed_group(fake, sett
         assert fake.count("sendMessage", status=400) == 0
 
 
-async def test_quelle_and_zahlen_in_a_group_answer_from_that_digest(fake, settings):
+async def test_quelle_and_zahlen_in_a_group_answer_from_that_digest(fake, settings, golden):
     async with running(settings) as app:
         await command(fake, GROUP, GROUP_ADMIN, "/abo")
         await run_digest_job(app)
-        digest = stored_digest(app)
         post = fake.sent_to(GROUP)[1]
-        renderer = Renderer()
 
         quelle = await command(fake, GROUP, READER, "/quelle@kurzlage_test_bot 2")
         zahlen = await command(fake, GROUP, READER, "/zahlen", reply_to=post.message_id)
         fake.inject_callback(GROUP, READER, post.message_id, "z:1:2")
         await fake.wait_for(lambda: len(fake.sent_to(GROUP)) == 5)
 
-        assert quelle == list(renderer.quelle(digest, story=2))
-        assert zahlen == list(renderer.zahlen(digest))
-        assert replies(fake, GROUP)[4:] == list(renderer.zahlen(digest, story=2))
+        golden.check("bot/quelle_2.html", quelle)
+        golden.check("bot/zahlen.html", zahlen)
+        golden.check("bot/zahlen_2.html", replies(fake, GROUP)[4:])
         assert fake.sent_to(GROUP)[4].reply_to == post.message_id
         assert len(fake.callback_answers) == 1
 
 
-async def test_channel_deep_link_answers_in_a_private_chat(fake, settings):
+async def test_channel_deep_link_answers_in_a_private_chat(fake, settings, golden):
     async with running(settings) as app:
         await run_digest_job(app)
-        digest = stored_digest(app)
 
         answer = await command(fake, READER, READER, "/start q_1_2")
 
-        assert answer == list(Renderer().quelle(digest, story=2))
+        golden.check("bot/quelle_2.html", answer)
 
 
 async def test_wrong_arguments_unknown_commands_and_no_digest(fake, settings):
     async with running(settings) as app:
-        assert await command(fake, READER, READER, "/quelle") == [messages.NO_DIGEST]
+        assert await command(fake, READER, READER, "/quelle") == [expected.NO_DIGEST]
         await run_digest_job(app)
 
-        assert await command(fake, READER, READER, "/quelle 99") == [
-            messages.NO_SUCH_STORY.format(count=6, usage=messages.USAGE_QUELLE)
-        ]
-        assert await command(fake, READER, READER, "/zahlen abc") == [messages.USAGE_ZAHLEN]
-        assert await command(fake, READER, READER, "/wetter") == [messages.UNKNOWN_COMMAND]
-        assert await command(fake, GROUP, READER, "/abo") == [messages.GROUP_ADMINS_ONLY]
+        assert await command(fake, READER, READER, "/quelle 99") == [expected.NO_SUCH_STORY_6]
+        assert await command(fake, READER, READER, "/zahlen abc") == [expected.USAGE_ZAHLEN]
+        assert await command(fake, READER, READER, "/wetter") == [expected.UNKNOWN_COMMAND]
+        assert await command(fake, GROUP, READER, "/abo") == [expected.GROUP_ADMINS_ONLY]
         help_page = await command(fake, READER, READER, "/hilfe")
         assert "/quelle" in help_page[0]
         assert "/push" not in help_page[0]
@@ -90,7 +82,17 @@ async def test_wrong_arguments_unknown_commands_and_no_digest(fake, settings):
 
 async def test_commands_are_registered_in_german(fake, settings):
     async with running(settings):
-        assert [c["command"] for c in fake.commands] == [c for c, _ in messages.COMMANDS]
+        assert [c["command"] for c in fake.commands] == [
+            "hilfe", "quelle", "zahlen", "abo", "abbestellen",
+        ]  # fmt: skip
+        assert [c["command"] for c in fake.menus[f"chat:{ADMIN}"]] == [
+            "hilfe", "quelle", "zahlen", "abo", "abbestellen",
+            "jetzt", "vorschau", "push", "status",
+        ]  # fmt: skip
+        assert fake.menus[f"chat:{ADMIN}"][-1]["description"] == (
+            "Admins: Zeitplan, wartende Artikel und Zustellung"
+        )
+        assert set(fake.menus) == {"default", f"chat:{ADMIN}"}
         assert fake.commands[0]["description"] == "Was Kurzlage kann und wie es geht"
 
 
@@ -98,9 +100,9 @@ async def test_a_non_admin_push_is_refused_and_posts_nothing(fake, settings):
     async with running(settings):
         answer = await command(fake, READER, READER, "/push Alle herhören")
         for admin_only in ("/jetzt", "/vorschau", "/status"):
-            assert await command(fake, READER, READER, admin_only) == [messages.NOT_ADMIN]
+            assert await command(fake, READER, READER, admin_only) == [expected.NOT_ADMIN]
 
-        assert answer == [messages.NOT_ADMIN]
+        assert answer == [expected.NOT_ADMIN]
         assert fake.sent_to(CHANNEL_ONE) == fake.sent_to(CHANNEL_TWO) == []
 
 
@@ -109,13 +111,13 @@ async def test_an_admin_push_reaches_every_channel(fake, settings):
         answer = await command(fake, ADMIN, ADMIN, "/push Heute um 20 Uhr: Sondersendung & Q&A")
         await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE) and fake.sent_to(CHANNEL_TWO))
 
-        assert answer == [messages.PUSH_POSTED.format(chats=2)]
+        assert answer == [expected.PUSH_POSTED_2]
         for chat in (CHANNEL_ONE, CHANNEL_TWO):
             (post,) = fake.sent_to(chat)
             assert "Heute um 20 Uhr: Sondersendung &amp; Q&amp;A" in post.html
             assert "Heute um 20 Uhr: Sondersendung & Q&A" in post.text
         (quelle,) = await command(fake, ADMIN, ADMIN, "/start q_1_1")
-        assert messages.PUSH_SOURCE_TITLE in quelle
+        assert expected.PUSH_SOURCE_TITLE in quelle
 
 
 async def test_a_429_storm_delays_but_loses_nothing(fake, settings):
@@ -153,7 +155,7 @@ async def test_no_new_articles_no_digest(fake, settings):
         await run_digest_job(app)
 
         assert len(fake.sent_to(CHANNEL_ONE)) == 1
-        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [messages.NOTHING_NEW]
+        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [expected.NOTHING_NEW]
 
 
 async def test_jetzt_and_vorschau_from_the_inbox(fake, settings, tmp_path):
@@ -198,3 +200,14 @@ async def test_the_token_never_reaches_the_log(fake, settings, caplog):
 
     assert "sendMessage" in caplog.text or "Queued digest" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_status_shows_times_in_berlin_time(fake, settings):
+    # A chat disabled at 05:00 UTC (stored as the outbox stores it) is 07:00 in Berlin.
+    async with running(settings) as app:
+        services(app).storage.disable_chat(str(CHANNEL_TWO), reason="bot kicked", now=NOW)
+
+        (status,) = await command(fake, ADMIN, ADMIN, "/status")
+
+        assert f"▪ {CHANNEL_TWO} – bot kicked (seit 01.07.2026, 07:00 Uhr)" in status
+        assert "Letzte Ausgabe geplant: 01.07.2026, 07:00 Uhr" in status

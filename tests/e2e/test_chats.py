@@ -2,9 +2,8 @@
 
 import json
 
-from bot.adapters import messages
-from bot.adapters.render import Renderer
 from bot.adapters.services import services
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
@@ -16,7 +15,6 @@ from tests.e2e.conftest import (
     replies,
     run_digest_job,
     running,
-    stored_digest,
 )
 
 
@@ -40,13 +38,13 @@ async def test_a_group_that_unsubscribes_gets_no_further_digest(fake, settings, 
         await run_digest_job(app)
         assert len(fake.sent_to(GROUP)) == 2  # the /abo answer and the digest
 
-        assert await command(fake, GROUP, GROUP_ADMIN, "/abbestellen") == [messages.UNSUBSCRIBED]
+        assert await command(fake, GROUP, GROUP_ADMIN, "/abbestellen") == [expected.UNSUBSCRIBED]
         add_inbox_article(tmp_path, "bahn", "Bahn streikt", BAHN)
         await run_digest_job(app)
 
         assert len(fake.sent_to(CHANNEL_ONE)) == 2  # the second digest was posted
-        assert replies(fake, GROUP)[2:] == [messages.UNSUBSCRIBED]
-        assert await command(fake, GROUP, GROUP_ADMIN, "/abbestellen") == [messages.NOT_SUBSCRIBED]
+        assert replies(fake, GROUP)[2:] == [expected.UNSUBSCRIBED]
+        assert await command(fake, GROUP, GROUP_ADMIN, "/abbestellen") == [expected.NOT_SUBSCRIBED]
         assert services(app).storage.subscriptions() == ()
 
 
@@ -54,12 +52,12 @@ async def test_a_member_who_is_not_group_admin_can_neither_subscribe_nor_unsubsc
     fake, settings
 ):
     async with running(settings) as app:
-        assert await command(fake, GROUP, READER, "/abo") == [messages.GROUP_ADMINS_ONLY]
+        assert await command(fake, GROUP, READER, "/abo") == [expected.GROUP_ADMINS_ONLY]
         assert services(app).storage.subscriptions() == ()
 
         await command(fake, GROUP, GROUP_ADMIN, "/abo")
         assert await command(fake, GROUP, READER, "/abbestellen@kurzlage_test_bot") == [
-            messages.GROUP_ADMINS_ONLY
+            expected.GROUP_ADMINS_ONLY
         ]
         await run_digest_job(app)
 
@@ -70,9 +68,9 @@ async def test_a_member_who_is_not_group_admin_can_neither_subscribe_nor_unsubsc
 
 async def test_a_private_chat_subscribes_itself(fake, settings):
     async with running(settings) as app:
-        assert await command(fake, READER, READER, "/abo") == [messages.SUBSCRIBED]
+        assert await command(fake, READER, READER, "/abo") == [expected.SUBSCRIBED]
         await run_digest_job(app)
-        assert await command(fake, READER, READER, "/abbestellen") == [messages.UNSUBSCRIBED]
+        assert await command(fake, READER, READER, "/abbestellen") == [expected.UNSUBSCRIBED]
 
         assert len(fake.sent_to(READER)) == 3  # answer, digest, answer
         assert fake.count("getChatMember") == 0
@@ -116,12 +114,11 @@ async def test_a_channel_where_the_bot_is_only_member_stays_disabled(fake, setti
         assert len(fake.sent_to(ADMIN)) == 2  # one notice, then the /status answer
 
 
-async def test_quelle_in_a_fresh_group_names_the_digest_it_answers_for(fake, settings, tmp_path):
+async def test_quelle_in_a_fresh_group_names_the_digest_it_answers_for(
+    fake, settings, tmp_path, golden
+):
     async with running(settings) as app:
         await run_digest_job(app)  # posted in the channels only
-        pages = list(Renderer().quelle(stored_digest(app, 1)))
-        created = services(app).storage.digest(1).created.strftime(messages.DATE_FORMAT)
-        note = messages.LATEST_ELSEWHERE.format(digest=1, created=created)
 
         fresh = await command(fake, GROUP, READER, "/quelle")
         await command(fake, GROUP, GROUP_ADMIN, "/abo")
@@ -130,7 +127,9 @@ async def test_quelle_in_a_fresh_group_names_the_digest_it_answers_for(fake, set
         await command(fake, ADMIN, ADMIN, "/push Sondersendung um 20 Uhr")  # newer, elsewhere
         here = await command(fake, GROUP, READER, "/quelle")
 
-        assert fresh == [f"{note}\n\n{pages[0]}", *pages[1:]]
-        assert note.startswith("<i>In diesem Chat ist noch keine Ausgabe erschienen.")
-        assert "Nr. 1 vom" in note
-        assert here == list(Renderer().quelle(stored_digest(app, 2)))
+        assert fresh[0].startswith(
+            "<i>In diesem Chat ist noch keine Ausgabe erschienen. Das hier gehört zur neuesten"
+            " Ausgabe (Nr. 1 vom 01.07.2026, 07:00 Uhr).</i>\n\n<b>🔎 Quellen dieser Ausgabe</b>"
+        )
+        golden.check("bot/quelle_elsewhere.html", fresh)
+        golden.check("bot/quelle_bahn.html", here)

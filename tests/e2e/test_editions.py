@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-from bot.adapters import messages
 from bot.adapters.services import services
 from tests.conftest import SEEDS
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
@@ -41,8 +41,8 @@ async def test_jetzt_twice_with_nothing_added_posts_nothing_the_second_time(
         await fake.wait_for(lambda: fake.sent_to(CHANNEL_TWO))
         second = await command(fake, ADMIN, ADMIN, "/jetzt")
 
-        assert first == [messages.POSTED.format(digest=1, stories=2, chats=2)]
-        assert second == [messages.NOTHING_NEW]
+        assert first == ["Ausgabe 1 mit 2 Meldungen geht an 2 Chats."]
+        assert second == [expected.NOTHING_NEW]
         assert len(fake.sent_to(CHANNEL_ONE)) == len(fake.sent_to(CHANNEL_TWO)) == 1
 
         inbox = tmp_path / "inbox"
@@ -51,7 +51,7 @@ async def test_jetzt_twice_with_nothing_added_posts_nothing_the_second_time(
         third = await command(fake, ADMIN, ADMIN, "/jetzt")
         await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 2)
 
-        assert third == [messages.POSTED.format(digest=2, stories=2, chats=2)]
+        assert third == ["Ausgabe 2 mit 2 Meldungen geht an 2 Chats."]
         assert "streik" in sources_of(app, 2)
         assert sources_of(app, 1).isdisjoint(sources_of(app, 2))
         (status,) = await command(fake, ADMIN, ADMIN, "/status")

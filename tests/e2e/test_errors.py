@@ -2,8 +2,8 @@
 
 import logging
 
-from bot.adapters import messages
 from bot.adapters.services import services
+from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
     GROUP,
@@ -28,12 +28,8 @@ async def test_an_unreadable_telegram_answer_is_logged_and_the_admins_told(fake,
         answer = await command(fake, GROUP, GROUP_ADMIN, "/abo")
         await fake.wait_for(lambda: fake.sent_to(ADMIN))
 
-        assert answer == [messages.SORRY]
-        assert replies(fake, ADMIN) == [
-            messages.ERROR_NOTICE.format(
-                where="/abo", error="TelegramError: Invalid server response"
-            )
-        ]
+        assert answer == [expected.SORRY]
+        assert replies(fake, ADMIN) == [expected.ERROR_NOTICE_ABO]
         (record,) = error_records(caplog)
         assert record.levelno == logging.ERROR
         assert "Invalid server response" in str(record.exc_info[1])
@@ -41,7 +37,7 @@ async def test_an_unreadable_telegram_answer_is_logged_and_the_admins_told(fake,
         assert services(app).storage.subscriptions() == ()
 
         # The bot carries on: the same command works once Telegram answers properly.
-        assert await command(fake, GROUP, GROUP_ADMIN, "/abo") == [messages.SUBSCRIBED]
+        assert await command(fake, GROUP, GROUP_ADMIN, "/abo") == [expected.SUBSCRIBED]
 
 
 async def test_a_fault_behind_a_button_answers_in_the_group(fake, settings, caplog):
@@ -55,7 +51,7 @@ async def test_a_fault_behind_a_button_answers_in_the_group(fake, settings, capl
         fake.inject_callback(GROUP, READER, post.message_id, "q:1:0")
         await fake.wait_for(lambda: len(fake.sent_to(GROUP)) == 3 and fake.sent_to(ADMIN))
 
-        assert replies(fake, GROUP)[2] == messages.SORRY
+        assert replies(fake, GROUP)[2] == expected.SORRY
         assert fake.sent_to(GROUP)[2].reply_to == post.message_id  # under the post
         (notice,) = replies(fake, ADMIN)
         assert notice.startswith("⚠️ Fehler im Bot bei Button: TelegramError")

@@ -7,8 +7,8 @@ import signal
 import subprocess
 import sys
 
-from bot.adapters import messages
 from bot.adapters.storage import Storage
+from tests.e2e import expected
 from tests.e2e.conftest import ROOT, running, with_bot
 from tests.fakes import TOKEN, FakeChat
 
@@ -87,5 +87,5 @@ def test_run_without_token_says_how_to_get_one(tmp_path, settings):
     )
 
     assert done.returncode != 0
-    assert done.stderr.strip() == messages.NO_TOKEN
+    assert done.stderr.strip() == expected.NO_TOKEN
     assert done.stdout == ""

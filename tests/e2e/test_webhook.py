@@ -7,7 +7,6 @@ import socket
 
 import httpx
 
-from bot.adapters.render import Renderer
 from tests.e2e.conftest import ADMIN, READER, ROOT
 from tests.e2e.test_restart import bot_command, bot_env
 from tests.fakes import TOKEN
@@ -48,7 +47,7 @@ async def post_update(url, update, headers):
     raise AssertionError(f"nothing listens at {url}")
 
 
-async def test_webhook_mode_answers_a_posted_update(fake, settings, tmp_path):
+async def test_webhook_mode_answers_a_posted_update(fake, settings, tmp_path, golden):
     port = free_port()
     config = tmp_path / "kurzlage.toml"
     write_webhook_config(config, settings, port=port)
@@ -74,7 +73,7 @@ async def test_webhook_mode_answers_a_posted_update(fake, settings, tmp_path):
     assert fake.webhook["url"] == f"https://127.0.0.1:{port}/kurzlage/hook"
     assert len(secret) >= 32
     assert (forged.status_code, answer.status_code) == (403, 200)
-    assert [s.html for s in fake.sent_to(READER)] == [Renderer().render("hilfe.html", admin=False)]
+    golden.check("bot/hilfe.html", [s.html for s in fake.sent_to(READER)])
     assert fake.count("getUpdates") == 0
     assert process.returncode == 0, stderr.decode()
     assert TOKEN not in stderr.decode()

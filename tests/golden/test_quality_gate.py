@@ -15,9 +15,9 @@ from statistics import mean
 
 import pytest
 
-from benchmarks.bench_summary import PAIRS, evaluate, kurzlage, lead, load_pairs
 from bot.adapters.tables import load_language
 from bot.core.options import DigestOptions
+from testkit.summaries import PAIRS, evaluate, kurzlage, lead, load_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
