@@ -36,9 +36,9 @@ from bot.core.words import stem
 #: the lead or teaser says what happened, and news puts it first. A trade-off, measured by
 #: ``python -m benchmarks.bench_summary --sweep`` (ROUGE-1 of ``-n 1``, even rows
 #: / odd rows) against the share of 10kGNAD teaser-set articles whose qualifying lead opens:
-#: 0.0: 17.5 / 16.1, 49 %; 0.1: 17.2 / 15.8, 64 %; 0.2: 16.5 / 15.7, 76 %;
-#: 0.3: 16.0 / 15.5, 83 %; 0.5: 15.5 / 15.0, 91 %; 1.0: 15.2 / 14.5, 98 %.
-#: 0.3 keeps the lead in front in about five stories of six and gives up 1.5 points of
+#: 0.0: 17.5 / 16.0, 51 %; 0.1: 17.0 / 15.8, 65 %; 0.2: 16.3 / 15.8, 76 %;
+#: 0.3: 15.8 / 15.5, 83 %; 0.5: 15.3 / 15.1, 91 %; 1.0: 15.0 / 14.6, 98 %.
+#: 0.3 keeps the lead in front in about five stories of six and gives up 1.7 points of
 #: ROUGE-1 on the even rows; a sentence must score 30 % better than the lead to open instead.
 LEAD_BONUS = 0.3
 #: A sentence whose stems are at least this new (share not in chosen sentences) adds
