@@ -278,11 +278,35 @@ def build_stories(
     """
     stories: list[Story] = []
     idf = document_frequencies(items, lang.stopwords)
-    for group in group_items(items, stopwords=lang.stopwords):
-        story = assemble_story([items[i] for i in group], settings=settings, lang=lang, idf=idf)
+    unique, copies = _without_copies(items)
+    for group in group_items(unique, stopwords=lang.stopwords):
+        story = assemble_story([unique[i] for i in group], settings=settings, lang=lang, idf=idf)
         if story is not None:
-            stories.append(story)
+            extra = tuple(c for i in group for c in copies.get(unique[i].id, ()))
+            stories.append(replace(story, items=story.items + extra) if extra else story)
     return tuple(story for _, story in sorted(enumerate(stories), key=_story_key))
+
+
+def _without_copies(items: Sequence[Item]) -> tuple[list[Item], dict[str, tuple[str, ...]]]:
+    """The items with word-for-word copies left out, and the ids of each one's copies.
+
+    A copy (the same sentences under another id: one agency text on many sites) is a
+    version of the first; left in, hundreds of copies would share every term, exceed the
+    grouping's posting caps and never be grouped. Their ids join the first's story, so they
+    count as shown with it.
+    """
+    first: dict[tuple[str, ...], Item] = {}
+    copies: dict[str, tuple[str, ...]] = {}
+    unique: list[Item] = []
+    for item in items:
+        key = tuple(s.text for s in item.sentences)
+        original = first.get(key)
+        if original is None:
+            first[key] = item
+            unique.append(item)
+        else:
+            copies[original.id] = (*copies.get(original.id, ()), item.id)
+    return unique, copies
 
 
 def story_figures(

@@ -173,3 +173,16 @@ def test_next_stage_of_a_race_is_its_own_story() -> None:
     assert group_items(items, stopwords=LANG.stopwords) == ((0,), (1,))
     same = items_of(stage.format(n=2), stage.format(n=2))
     assert group_items(same, stopwords=LANG.stopwords) == ((0, 1),)
+
+
+def test_word_for_word_copies_join_the_first_ones_story() -> None:
+    # More copies than the grouping's posting caps allow: they would never be grouped.
+    copies = [Article(id=f"c{n}", text=FLOOD_A) for n in range(120)]
+    items = [
+        item
+        for article in [*copies, Article(id="b", text=BUDGET)]
+        for item in clean_article(article, lang=LANG, zone=BERLIN)
+    ]
+    stories = build_stories(items, settings=DigestOptions(), lang=LANG)
+    assert [len(s.items) for s in stories] == [120, 1]
+    assert [[x.id for x in s.sources] for s in stories] == [["c0"], ["b"]]
