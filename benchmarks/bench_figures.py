@@ -5,8 +5,12 @@ Gold: the tokens whose UPOS is ``NUM``, merged when adjacent or separated by one
 overlaps it. Each gold sentence is searched on its own, as ``extract_figures`` sees sentences.
 Tuned on the GSD dev file; the test files are reported.
 
-Usage: ``python -m benchmarks.bench_figures [--corpora ../shared/corpora]``. The measurement
-lives in ``testkit/figure_recall.py``, shared with the tests.
+The gold set of key figures and the reconcile cost (``testkit/figure_gold.py``) are reported
+here too.
+
+Usage: ``python -m benchmarks.bench_figures [--corpora ../shared/corpora] [--gold PART]``. The
+measurements live in ``testkit/figure_recall.py`` and ``testkit/figure_gold.py``, shared with
+the tests.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import sys
 from pathlib import Path
 
 from bot.core.numbers import FIGURE
+from testkit.figure_gold import HALVES, measure_gold, run_gold
 from testkit.figure_recall import DEV, EXAMPLES, FILES, TARGET_RECALL, Tally, measure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +37,12 @@ def _row(name: str, t: Tally) -> str:
 
 
 def run(corpora: Path) -> str:
+    """Return the key-figure sections of RESULTS.md: UD recall, gold set, reconcile cost."""
+    return run_numbers(corpora) + "\n" + run_gold(corpora)
+
+
+def run_numbers(corpora: Path) -> str:
+    """Return the UD number-recognition section of RESULTS.md."""
     results = [(name, measure(corpora / rel)) for name, rel in (*FILES, DEV)]
     lines = [
         "## Key figures: number recognition (`bot.core.numbers`, `bot.core.figures`)",
@@ -63,10 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--verbose", action="store_true", help="list every miss and extra")
+    parser.add_argument("--gold", choices=(*HALVES, "all"), help="diagnose one part")
     args = parser.parse_args(argv)
     if not args.corpora.is_dir():
         print(f"bench_figures: corpora not found at {args.corpora}", file=sys.stderr)
         return 2
+    if args.gold:
+        for half in HALVES if args.gold == "all" else (args.gold,):
+            tally = measure_gold(args.corpora, half, verbose=True)
+            print(half, tally, sep="\n  ")
+            print(*tally.notes, sep="\n  ")
+        return 0
     if args.verbose:
         for name, rel in (*FILES, DEV):
             tally = measure(args.corpora / rel)

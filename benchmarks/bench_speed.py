@@ -276,7 +276,9 @@ def _stages_once(path: Path) -> dict[str, float]:
     timed(
         "  of which extract_figures (alone)",
         lambda: [
-            extract_figures(s.text, source=s.source) for item in items for s in item.sentences
+            extract_figures(s.text, source=s.source, lang=lang)
+            for item in items
+            for s in item.sentences
         ],
     )
     words = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.tables import load_language
 from bot.core.figures import extract_figures
 from bot.core.numbers import FIGURE, find_numbers
 
@@ -75,7 +76,7 @@ def measure(path: Path) -> Tally:
             matches += [(m.start + offset, m.end + offset, m.kind) for m in find_numbers(sentence)]
             figures += [
                 (f.start + offset, f.start + offset + len(f.text), f.text)
-                for f in extract_figures(sentence, source=doc["id"])
+                for f in extract_figures(sentence, source=doc["id"], lang=load_language())
             ]
         gold = gold_groups(doc)
         for start, end in gold:

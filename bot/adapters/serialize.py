@@ -26,18 +26,25 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def figure_to_dict(figure: Figure) -> dict[str, Any]:
-    """Return the JSON form of a figure (contract fields first)."""
+    """Return the JSON form of a figure (contract fields first).
+
+    ``source`` is the outlet's readable label (``figure_source_label``); the article id is in
+    ``source_id``, as ``confirmed_by`` holds ids and ``confirmed_by_labels`` their labels.
+    """
     return {
         "value": _number(figure.value),
         "text": figure.text,
         "label": figure.label,
-        "sentence": figure.sentence,
-        "source": figure.source,
         "unit": figure.unit,
         "qualifier": figure.qualifier,
+        "sentence": figure.sentence,
+        "source": figure.source_label or figure.source,
+        "source_id": figure.source,
+        "hedge": figure.hedge,
         "value_high": None if figure.value_high is None else _number(figure.value_high),
         "start": figure.start,
         "confirmed_by": list(figure.confirmed_by),
+        "confirmed_by_labels": list(figure.confirmed_labels),
         "disputed_by": [figure_to_dict(other) for other in figure.disputed_by],
     }
 
@@ -49,12 +56,18 @@ def figure_from_dict(data: dict[str, Any]) -> Figure:
         text=data["text"],
         label=data["label"],
         sentence=data["sentence"],
-        source=data["source"],
+        source=data.get("source_id", data["source"]),
+        # ``source`` repeats the id when there was no label (figures made without one).
+        source_label=data["source"]
+        if data.get("source_id", data["source"]) != data["source"]
+        else "",
+        hedge=data.get("hedge"),
         unit=data.get("unit"),
         qualifier=data.get("qualifier"),
         value_high=data.get("value_high"),
         start=data.get("start", 0),
         confirmed_by=tuple(data.get("confirmed_by", ())),
+        confirmed_labels=tuple(data.get("confirmed_by_labels", ())),
         disputed_by=tuple(figure_from_dict(d) for d in data.get("disputed_by", ())),
     )
 

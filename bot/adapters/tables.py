@@ -6,6 +6,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from bot.core.figure_words import FigureWords
 from bot.core.language import Language, Outlet, References
 
 
@@ -60,6 +61,11 @@ def _references() -> References:
     )
 
 
+def _figure_words() -> FigureWords:
+    data = resources.files("bot.core.data").joinpath("figures.toml")
+    return FigureWords.from_table(tomllib.loads(data.read_text(encoding="utf-8")))
+
+
 @cache
 def load_language() -> Language:
     """Return the German tables (read once per process)."""
@@ -68,4 +74,5 @@ def load_language() -> Language:
         abbreviations=frozenset(_lines("abbreviations.txt")),
         outlets=_outlets(),
         references=_references(),
+        figures=_figure_words(),
     )

@@ -189,7 +189,7 @@ def assemble_story(
         if several:
             vector, norm = vectors[c.sentence.source]
             cross = _cross_source(c.stems, vector, norm, weights)
-        figure = bool(extract_figures(c.sentence.text, source=c.sentence.source))
+        figure = bool(extract_figures(c.sentence.text, source=c.sentence.source, lang=lang))
         # Every boost is relative to the sentence's own score (an expected F1 with a
         # teaser, 0..1), so none of them can lift a poor sentence on its own.
         factor = (
@@ -310,7 +310,7 @@ def _without_copies(items: Sequence[Item]) -> tuple[list[Item], dict[str, tuple[
 
 
 def story_figures(
-    story: Story, items: Sequence[Item], settings: DigestOptions
+    story: Story, items: Sequence[Item], settings: DigestOptions, lang: Language
 ) -> tuple[Figure, ...]:
     """Return the key figures of a story's items, those of its chosen sentences first.
 
@@ -324,7 +324,9 @@ def story_figures(
             for item in items
             if item.source.id in outlet
             for sentence in item.sentences
-            for figure in extract_figures(sentence.text, source=sentence.source)
+            for figure in extract_figures(
+                sentence.text, source=sentence.source, lang=lang, source_label=item.source.name
+            )
         ],
         key_sentences=frozenset(s.text for s in story.sentences),
         limit=settings.figures_per_story,
@@ -361,7 +363,7 @@ def make_digest(
 ) -> Digest:
     """Return the digest of ``items``: the ``settings.stories`` most important stories."""
     stories = build_stories(items, settings=settings, lang=lang)[: settings.stories]
-    return finish_digest(stories, items, settings=settings, created=created)
+    return finish_digest(stories, items, settings=settings, lang=lang, created=created)
 
 
 def finish_digest(
@@ -369,12 +371,15 @@ def finish_digest(
     items: Sequence[Item],
     *,
     settings: DigestOptions,
+    lang: Language,
     created: datetime | None = None,
 ) -> Digest:
     """Return the digest of the chosen ``stories`` of ``items``, their key figures added."""
     by_id = {item.id: item for item in items}
     chosen = tuple(
-        replace(story, figures=story_figures(story, [by_id[i] for i in story.items], settings))
+        replace(
+            story, figures=story_figures(story, [by_id[i] for i in story.items], settings, lang)
+        )
         for story in stories
     )
     return Digest(

@@ -300,7 +300,7 @@ def make_edition(
     stories = build_stories(items, settings=settings, lang=lang)
     if not posted:
         return finish_digest(
-            stories[: settings.stories], items, settings=settings, created=created
+            stories[: settings.stories], items, settings=settings, lang=lang, created=created
         )
     by_id = {item.id: item for item in items}
     earlier_items = [item for p in posted for item in p.items]
@@ -322,7 +322,7 @@ def make_edition(
                 continue
             story = updated
         kept.append(story)
-    return finish_digest(kept, items, settings=settings, created=created)
+    return finish_digest(kept, items, settings=settings, lang=lang, created=created)
 
 
 def build_edition(

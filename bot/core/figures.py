@@ -1,264 +1,360 @@
 """Key figures: the amounts a story turns on, what they count, and who reports them.
 
-``extract_figures`` keeps the ``figure`` numbers of one sentence (``bot.core.numbers``) and adds
-their qualifier (``mehr als``) and label (``russische Soldaten``). ``reconcile_figures`` merges
-the figures of one story across sources: the same value for the same thing is one figure
-confirmed by the other sources; another value for the same thing is shown beside it.
+``extract_figures`` takes the ``figure`` numbers of one sentence (``bot.core.numbers``),
+drops those that are no amounts (``bot.core.quantities``: time anchors, ages, labels, match
+minutes, figures of speech) and gives each its qualifier (``mehr als``), its label from the
+noun phrase (``bot.core.phrases``) and the source's hedge in the sentence (``laut
+Gewerkschaften``). ``reconcile_figures`` (``bot.core.reconcile``) merges a story's figures
+across sources.
 
-``ein``/``eine`` is always read as the article, never as the figure 1 (``ein Mensch kam ums
-Leben`` has no key figure): in news it is the article far more often than a count, and a count
-of one is rarely a figure a reader looks for. ``eins`` and ``eine Million`` are numbers.
+Labels, in order of precedence:
+
+1. the noun phrase after the number (``jeweils 270 Kriegsgefangene``), or, for a unit, the
+   noun it measures (``300 Tonnen Weizen``, ``25 Prozent der Flüchtlinge``, ``700
+   Quadratmeter große Halle``);
+2. the noun phrase of a number it is tied to: a partitive (``18 der 40 Sitze``), a change
+   (``von 12 auf 11 Euro``), a coordination (``acht oder neun Prozent``);
+3. the noun before it: ``die Zahl der Verletzten stieg auf 45``, ``ein Wert ab 30``,
+   ``Nettogewinn von 571 Millionen Euro``; for a unit, the subject of the clause
+   (``Die Quote lag bei 2,5 Prozent``);
+4. an earlier figure of the same sentence (``45.000 Teilnehmer, davon 16.000 in Duisburg``);
+5. the rest of the clause (``1.500 verließen am Abend das Stadion``).
+
+``ein``/``eine`` is read as the article, never as the figure 1, unless a qualifier and a unit
+make it one (``etwa ein Liter``): in news it is the article far more often than a count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.core.models import Figure
-from bot.core.numbers import FIGURE, NumberMatch, find_numbers
-from bot.core.words import stem
+from bot.core.figure_words import FigureWords
+from bot.core.language import Language
+from bot.core.models import Figure, Source
+from bot.core.numbers import FIGURE, VAGUE, NumberMatch, find_numbers
+from bot.core.phrases import (
+    Word,
+    base_form,
+    clause_label,
+    clause_subject,
+    counted_by,
+    governed_by_dative,
+    is_noun,
+    noun_before_preposition,
+    noun_phrase,
+    words_after,
+    words_before,
+)
+from bot.core.quantities import TIME_UNITS, reject_reason
+from bot.core.reconcile import reconcile_figures
 
-# Qualifiers kept in a figure's text, longest first so ``knapp über`` beats ``über``.
-QUALIFIERS = (
-    "deutlich mehr als",
-    "mehr als",
-    "weniger als",
-    "bis zu",
-    "knapp über",
-    "knapp unter",
-    "insgesamt",
-    "mindestens",
-    "wenigstens",
-    "höchstens",
-    "maximal",
-    "ungefähr",
-    "annähernd",
-    "beinahe",
-    "nahezu",
-    "jeweils",
-    "circa",
-    "zirka",
-    "ca.",
-    "rund",
-    "etwa",
-    "knapp",
-    "fast",
-    "über",
-    "gut",
-    "je",
+__all__ = ["extract_figures", "figure_source_label", "reconcile_figures"]
+
+# Between two numbers: a coordination sharing what follows the second (``acht oder neun``).
+_COORDINATION_RE = re.compile(r"\s*(?:,|und|oder|bzw\.|beziehungsweise)\s*")
+# Between two numbers: a partitive (``18 der 40``, ``212 von 600``, ``neun von den elf``).
+_PARTITIVE_RE = re.compile(r"\s+(?:der|von|von den|unter|unter den)\s+")
+# Between two numbers: a change (``von 12 auf 11 Euro``) when ``von`` stands before the first.
+_CHANGE_RE = re.compile(r"\s+auf\s+")
+# The source's hedge: ``laut Gewerkschaften``, ``nach Angaben der Polizei``,
+# ``nach Gewerkschaftsangaben``, ``der Weltbank zufolge``.
+_HEDGE_RES = (
+    re.compile(
+        r"(?<!\w)[Ll]aut\s+(?:(?:der|des|dem|den|einer|einem|eines)\s+)?"
+        r"(?:[a-zäöüß][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)?"
+    ),
+    re.compile(
+        r"(?<!\w)[Nn]ach\s+(?:(?:eigenen|offiziellen|ersten|vorläufigen|[a-zäöüß]+en)\s+)?"
+        r"(?:[A-ZÄÖÜ][\w-]*-)?[Aa]ngaben(?:\s+(?:der|des|von)\s+(?:[a-zäöüß][\w-]*\s+){0,2}"
+        r"[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*){0,2})?"
+    ),
+    re.compile(r"(?<!\w)[Nn]ach\s+[A-ZÄÖÜ][\w-]*angaben"),
+    re.compile(r"(?:(?:[Dd]er|[Dd]es|[Dd]em|[Dd]en)\s+)?[A-ZÄÖÜ][\w-]*\s+zufolge"),
 )
-_QUALIFIER_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(q) for q in QUALIFIERS) + r")\s+$", re.IGNORECASE
+# Between two figures: an apposition restating the first (``100 Prozent des Biomülls, das sind
+# jährlich rund 18.000 Tonnen``).
+_APPOSITION = re.compile(
+    r"(?:\s+(?:der|des)\s+[\w-]+)?\s*,\s+das\s+(?:sind|ist|entspricht)\s+(?:[a-zäöü.]+\s+){0,3}"
 )
-# An adjective before the counted noun: lower case with a German adjective ending.
-_ADJECTIVE = r"[a-zäöüß][\w-]*(?:e|en|er|es|em)"
-# Determiners allowed between a number and its noun (``90 seiner Soldaten``).
-_PARTITIVE = r"(?:(?:von\s+)?(?:seiner|ihrer|unserer|der|dieser|jener)\s+)?"
-_NOUN = r"[A-ZÄÖÜ][\w-]*[a-zäöüß]"
-_NOUN_AFTER_RE = re.compile(
-    r"\s+" + _PARTITIVE + r"((?:" + _ADJECTIVE + r"\s+){0,3})(" + _NOUN + r")(?![\w.-]*\d)"
-)
-_GENITIVE_AFTER_RE = re.compile(
-    r"\s+(?:der|des)\s+((?:" + _ADJECTIVE + r"\s+){0,3})(" + _NOUN + r")"
-)
-_COUNT_OF_RE = re.compile(
-    r"\b(?:Zahl|Anzahl|Gesamtzahl)\s+(?:der|an|von)\s+((?:"
-    + _ADJECTIVE
-    + r"\s+){0,3})("
-    + _NOUN
-    + r")"
-)
-# Nouns that name a measure, not the thing measured (``in Höhe von 50 Prozent``).
-_MEASURE_NOUNS = frozenset({"Höhe", "Umfang", "Wert", "Summe", "Zahl", "Anzahl", "Größe"})
-# Capitalised words that are no nouns to label a figure with.
-_NOT_NOUNS = frozenset(
-    {"Die", "Der", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Es", "Er", "Sie", "Uhr", "Im"}
-)
-# Durations label themselves: the noun before ``drei Tage`` is seldom what lasts.
-_TIME_UNITS = frozenset(
-    {"Sekunden", "Minuten", "Stunden", "Tage", "Wochen", "Monate", "Jahre", "Jahrzehnte"}
-)
-# Words to look back over for the noun a unit measures (``Die Brandfläche umfasse mehr als
-# 1.000 Quadratmeter``): enough for subject, verb and qualifier.
-LEFT_NOUN_WINDOW = 6
-# Dative plural endings that drop their ``n`` in the nominative (``Angriffen`` -> ``Angriffe``,
-# ``Gefangenen`` -> ``Gefangene``, ``Kindern`` -> ``Kinder``). Weak nouns such as ``Menschen``,
-# ``Soldaten``, ``Frauen`` keep theirs; the list holds the frequent strong and adjectival plural
-# endings of news text and nothing that ends a common weak plural.
-_DATIVE_RE = re.compile(
-    r"(?:ffen|pfen|hren|ällen|tten|naten|enen|tzten|ssten|teten|deten|neten|igten|toten|ößen"
-    r"|üßen|ägen|ügen)$|(?<!elt)(?<!bau)(?<!ster)(?<!mau)ern$"
-)
-# Different values for the same thing are a dispute only when this close (relative to the
-# larger): 1.348 vs 1.350 are; 390 vs 8 ``Menschen`` in one story are two different facts.
-# Chosen by hand on the seeds and typical casualty-count revisions, not measured.
-DISPUTE_MAX_RELATIVE_GAP = 0.25
-# Two sources giving the same uncommon value (not round, at least this big) mean the same
-# fact even when they label it differently (``390 Menschen`` / ``390 Rückkehrer``).
-DISTINCT_VALUE_MIN = 20
+# The host of a URL (scheme, optional user, host): the label of a source without an outlet.
+_HOST_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#\s]+)")
+# Longest outlet-free title shown as a source label, in words.
+SHORT_TITLE_WORDS = 6
 
 
-def extract_figures(sentence: str, *, source: str) -> tuple[Figure, ...]:
-    """Return the key figures of one cleaned sentence, in text order."""
-    figures = []
-    for match in find_numbers(sentence):
-        if match.kind != FIGURE:
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    match: NumberMatch
+    unit: str | None
+    label: str
+
+
+def extract_figures(
+    sentence: str, *, source: str, lang: Language, source_label: str = ""
+) -> tuple[Figure, ...]:
+    """Return the key figures of one cleaned sentence, in text order.
+
+    Args:
+        sentence: The sentence.
+        source: The article id of the sentence.
+        lang: Language tables (``lang.figures``: the word lists; stop words).
+        source_label: The readable name of the source (``figure_source_label``).
+    """
+    words = lang.figures
+    matches = [m for m in find_numbers(sentence) if m.kind == FIGURE]
+    readings: list[_Reading | None] = [None] * len(matches)
+    rejected = [False] * len(matches)
+    # Right to left: a number tied to the next one takes its unit and label.
+    for index in range(len(matches) - 1, -1, -1):
+        match = matches[index]
+        unit, label = match.unit, ""
+        tied = _tied_to(sentence, matches, index, readings)
+        if tied is not None and unit is None:
+            unit, label = tied.unit, tied.label
+        elif _coordinated(sentence, matches, index) and rejected[index + 1] and unit is None:
+            rejected[index] = True  # ``23 oder 24 Jahre alt``: the list shares the age
             continue
-        start = match.start
-        qualifier = None
-        found = _QUALIFIER_RE.search(sentence, max(0, start - 30), start)
-        if found and not match.text.startswith("zwischen"):
-            qualifier = found.group(1).lower()
-            start = found.start()
-        figures.append(
-            Figure(
-                value=match.value,
-                text=sentence[start : match.end],
-                label=_label(sentence, match),
-                sentence=sentence,
-                source=source,
-                unit=match.unit,
-                qualifier=qualifier,
-                value_high=match.value_high,
-                start=start,
-            )
-        )
+        if reject_reason(sentence, match, unit, words):
+            rejected[index] = True
+            continue
+        if not label:
+            label = _label(sentence, match, unit, lang)
+        readings[index] = _Reading(match, unit, label)
+    figures: list[Figure] = []
+    previous_label = _vague_antecedent(sentence, matches, lang) if any(readings) else ""
+    hedge = _hedge(sentence) if any(readings) else None
+    for reading in readings:
+        if reading is None:
+            continue
+        label = reading.label
+        if (not label or label == reading.unit) and previous_label:
+            last = figures[-1] if figures else None
+            label = _elliptic(sentence, reading, previous_label, last) or label
+        elif not label:
+            label = _clause_label(sentence, reading, lang.stopwords)
+        noun = label.removeprefix(f"{reading.unit} ") if reading.unit else label
+        if noun and noun != reading.unit:
+            previous_label = noun
+        figures.append(_figure(sentence, reading, label, hedge, source, source_label, words))
     return tuple(figures)
 
 
-def _label(sentence: str, match: NumberMatch) -> str:
-    """Return what a figure counts, as a nominative noun phrase ('' when nothing says)."""
-    after = _NOUN_AFTER_RE.match(sentence, match.end)
-    adjective_unit = re.search(r"-[a-zäöü]+$", match.text) is not None  # ``30-tägige``
-    if match.unit is None or adjective_unit:
-        if after and after.group(2) not in _NOT_NOUNS:
-            return _nominative(after.group(1).split(), after.group(2))
-        counted = _COUNT_OF_RE.search(sentence, 0, match.start)
-        if counted and match.unit is None:
-            return _nominative(counted.group(1).split(), counted.group(2))
-        return match.unit or ""
-    genitive = _GENITIVE_AFTER_RE.match(sentence, match.end)
-    if genitive and match.unit.startswith("Prozent"):  # ``25 Prozent der Flüchtlinge``
-        return f"{match.unit} {sentence[genitive.start() : genitive.end()].strip()}"
-    if after and not after.group(1) and after.group(2) not in _NOT_NOUNS:
-        return f"{match.unit} {_nominative([], after.group(2))}"  # ``1.000 Hektar Land``
-    noun = None if match.unit in _TIME_UNITS else _noun_before(sentence, match)
-    return f"{match.unit} {noun}" if noun else match.unit
+def _vague_antecedent(sentence: str, matches: list[NumberMatch], lang: Language) -> str:
+    """Return what a vague number before the first figure counts (``Tausende Beschäftigte``).
+
+    ``Tausende Beschäftigte sind betroffen: Rund 700 arbeiten …`` counts Beschäftigte.
+    """
+    first = matches[0].start if matches else len(sentence)
+    for match in find_numbers(sentence[:first]):
+        if match.kind == VAGUE:
+            phrase = noun_phrase(words_after(sentence, match.end), lang.figures, lang.stopwords)
+            if phrase is not None:
+                return base_form(phrase, dative=False, words=lang.figures)
+    return ""
 
 
-def _noun_before(sentence: str, match: NumberMatch) -> str | None:
-    """Return the noun a unit measures when it stands before the figure in the same clause."""
-    clause = re.split(r"[,;:(\u2013]| - ", sentence[: match.start])[-1]
-    words = [
-        (word.start(), word.group())
-        for word in re.finditer(r"[\w-]+", clause)
-        if word.start() > 0 or len(clause) < match.start  # the first word of a sentence is no clue
-    ]
-    for _, word in reversed(words[-LEFT_NOUN_WINDOW:]):
-        if word[0].isupper() and word not in _NOT_NOUNS | _MEASURE_NOUNS and word != match.unit:
-            return _nominative([], word)
+def _coordinated(sentence: str, matches: list[NumberMatch], index: int) -> bool:
+    if index + 1 >= len(matches):
+        return False
+    between = sentence[matches[index].end : matches[index + 1].start]
+    return _COORDINATION_RE.fullmatch(between) is not None
+
+
+def _tied_to(
+    sentence: str, matches: list[NumberMatch], index: int, readings: list[_Reading | None]
+) -> _Reading | None:
+    """Return the reading of the next number when this one shares its noun phrase."""
+    if index + 1 >= len(matches) or readings[index + 1] is None:
+        return None
+    match, nxt = matches[index], matches[index + 1]
+    between = sentence[match.end : nxt.start]
+    if _COORDINATION_RE.fullmatch(between) or _PARTITIVE_RE.fullmatch(between):
+        return readings[index + 1]
+    if _CHANGE_RE.fullmatch(between) and re.search(r"(?<!\w)von\s+$", sentence[: match.start]):
+        return readings[index + 1]
     return None
 
 
-def _nominative(adjectives: list[str], noun: str) -> str:
-    """Return an adjective-noun phrase after a number in its nominative plural form."""
-    words = [word[:-1] if word.endswith("en") else word for word in adjectives]
-    if _DATIVE_RE.search(noun.lower()):
-        noun = noun[:-1]
-    return " ".join([*words, noun])
+def _label(sentence: str, match: NumberMatch, unit: str | None, lang: Language) -> str:
+    """Return what a number counts or what its unit measures ('' when nothing says)."""
+    words, stopwords = lang.figures, lang.stopwords
+    before = words_before(sentence, match.start)
+    after = words_after(sentence, match.end)
+    dative = governed_by_dative(before, words)
+    if unit is None or re.search(r"-[a-zäöü]+$|[a-zäöü]ig\w*$", match.text):
+        # A count, or an adjective built on a number (``30-tägige Waffenruhe``).
+        phrase = noun_phrase(after, words, stopwords)
+        if phrase is not None:
+            return base_form(phrase, dative=dative, words=words)
+        if unit is None:
+            return (
+                counted_by(sentence, match.start, words, stopwords)
+                or noun_before_preposition(before, words)
+                or ""
+            )
+        return unit
+    measured = _measured_after(after, words, stopwords)
+    if measured:
+        return f"{unit} {measured}"
+    bracketed = _before_brackets(sentence, match.start, words)
+    if bracketed:
+        return f"{unit} {bracketed}"  # ``Spar (30 Prozent)``, ``jeder Zweite (68 Prozent)``
+    if unit in TIME_UNITS:
+        return unit
+    if len(before) == 1 and is_noun(before[0], words) and before[0].text not in words.label_before:
+        return f"{unit} {before[0].text}"  # ``(Jahresumsatz 75,7 Millionen Euro)``
+    noun = noun_before_preposition(before, words) or clause_subject(before, words, stopwords)
+    return f"{unit} {noun}" if noun else unit
 
 
-def _head(figure: Figure) -> str:
-    """Return the stem of the head noun of a figure's label (its last word)."""
-    words = figure.label.split()
-    return stem(words[-1].lower().split("-")[-1]) if words else ""
+def _before_brackets(sentence: str, start: int, words: FigureWords) -> str:
+    """Return the noun (with ``jeder``) right before ``(`` when a figure opens the brackets."""
+    found = re.search(
+        r"((?:jede[rs]?\s+)?[A-ZÄÖÜ][\w-]*)\s*\(\s*(?:[a-zäöü.]+\s+){0,3}$", sentence[:start]
+    )
+    if found is None or found.group(1).split()[-1] in words.not_nouns:
+        return ""
+    return found.group(1)
 
 
-def _same_value(a: Figure, b: Figure) -> bool:
-    return a.value == b.value and a.value_high == b.value_high and a.unit == b.unit
+def _measured_after(after: list[Word], words: FigureWords, stopwords: frozenset[str]) -> str:
+    """Return what a unit measures when it follows the unit (``Prozent der Österreicher``)."""
+    if not after:
+        return ""
+    first = after[0].text.lower()
+    if first in {"der", "des", "aller", "ihrer", "seiner", "unserer"}:
+        phrase = noun_phrase(after[1:], words, stopwords)
+        if phrase is not None:
+            return " ".join([after[0].text, *phrase.adjectives, phrase.noun])
+        return ""
+    if first.startswith(words.measure_adjectives) and len(after) > 1:
+        phrase = noun_phrase(after[1:], words, stopwords)  # ``700 Quadratmeter große Halle``
+        return base_form(phrase, dative=False, words=words) if phrase else ""
+    if is_noun(after[0], words):
+        phrase = noun_phrase(after, words, stopwords)
+        return phrase.noun if phrase else ""
+    phrase = noun_phrase(after, words, stopwords)  # ``153.000 Euro im Voraus erhaltene Hilfe``
+    if phrase is not None and phrase.adjectives and phrase.adjectives[0] in words.prepositions:
+        return base_form(phrase, dative=False, words=words)
+    return ""
 
 
-def _same_fact(a: Figure, b: Figure) -> bool:
-    """Tell whether two figures report the same value for the same thing."""
-    if not _same_value(a, b):
-        return False
-    distinct = a.value >= DISTINCT_VALUE_MIN and a.value % 100 != 0
-    return _head(a) == _head(b) or (a.source != b.source and distinct)
+def _elliptic(sentence: str, reading: _Reading, previous: str, before: Figure | None) -> str:
+    """Return the label of a number with no noun taken from the figure before it.
 
-
-def _close(a: float, b: float) -> bool:
-    larger = max(abs(a), abs(b))
-    return larger > 0 and abs(a - b) / larger <= DISPUTE_MAX_RELATIVE_GAP
-
-
-def reconcile_figures(
-    figures: Sequence[Figure], *, key_sentences: Collection[str] = (), limit: int | None = None
-) -> tuple[Figure, ...]:
-    """Merge the figures of one story across sources and rank them.
-
-    The same value for the same thing (unit, head noun of the label after stemming) becomes
-    one figure whose ``confirmed_by`` lists the other sources; a different but close value
-    from another source is kept apart and named in ``disputed_by`` of each side.
-
-    Args:
-        figures: The figures of all sentences of one story, in story order.
-        key_sentences: The sentences the digest chose; their figures rank first.
-        limit: The number of figures to return at most.
-
-    Returns:
-        Figures in key sentences first, then by number of confirming sources, then by position.
+    ``45.000 Teilnehmer, davon 16.000 in Duisburg``; a share or a conversion in brackets
+    measures the figure before it (``304 Stimmen (mehr als 52 Prozent)``, ``10.000 Dollar (gut
+    9.000 Euro)``, ``… Dollar, umgerechnet etwa 2,1 Millionen Euro``); a unit repeated
+    measures the same thing (``von den 750.000 Tonnen Abfällen sind 491.000 Tonnen``).
     """
-    groups: list[list[Figure]] = []
-    for figure in figures:
-        for group in groups:
-            if any(_same_fact(member, figure) for member in group):
-                group.append(figure)
-                break
-        else:
-            groups.append([figure])
-    merged = [_merge(group, key_sentences) for group in groups]
-    disputed = [_disputes(index, merged, groups) for index in range(len(merged))]
-    merged = [
-        replace(figure, disputed_by=others)
-        for figure, others in zip(merged, disputed, strict=True)
-    ]
-    ranked = sorted(
-        range(len(merged)),
-        key=lambda i: (
-            not any(f.sentence in key_sentences for f in groups[i]),
-            -len(merged[i].confirmed_by),
-            i,
-        ),
+    if reading.unit is None:
+        return previous
+    if before is None:
+        return ""
+    gap = sentence[before.start + len(before.text) : reading.match.start]
+    if (
+        re.fullmatch(r"\s*(?:[A-ZÄÖÜ][\w-]*\s*)?\(\s*(?:[a-zäöü.]+\s+){0,3}", gap)
+        or re.search(r"umgerechnet\s+(?:[a-zäöü.]+\s+){0,2}$", gap)
+        or re.fullmatch(_APPOSITION, gap)
+        or (before.unit == reading.unit and not re.search(r"[–:;]| - ", gap))
+    ):
+        return f"{reading.unit} {previous}"
+    return ""
+
+
+def _clause_label(sentence: str, reading: _Reading, stopwords: frozenset[str]) -> str:
+    """Return the clause after a number with no noun (``1.500 verließen das Stadion``)."""
+    following = words_after(sentence, reading.match.end)
+    if reading.unit is not None or not following:
+        return ""
+    first = following[0].text
+    if not first.islower() or first in stopwords:
+        return ""
+    return clause_label(following)
+
+
+def _figure(
+    sentence: str,
+    reading: _Reading,
+    label: str,
+    hedge: str | None,
+    source: str,
+    source_label: str,
+    words: FigureWords,
+) -> Figure:
+    match = reading.match
+    start, qualifier = match.start, None
+    if not match.text.lower().startswith("zwischen"):
+        found = _qualifier_before(sentence, match.start, words)
+        if found is not None:
+            qualifier, start = found
+    return Figure(
+        value=match.value,
+        text=sentence[start : match.end],
+        label=label,
+        sentence=sentence,
+        source=source,
+        unit=reading.unit,
+        qualifier=qualifier,
+        value_high=match.value_high,
+        start=start,
+        source_label=source_label,
+        hedge=hedge,
     )
-    chosen = [merged[i] for i in ranked]
-    return tuple(chosen if limit is None else chosen[:limit])
 
 
-def _merge(group: list[Figure], key_sentences: Collection[str]) -> Figure:
-    """Return the group's representative (first in a key sentence, else first) with sources."""
-    lead = next((f for f in group if f.sentence in key_sentences), group[0])
-    others = []
-    for figure in group:
-        if figure.source != lead.source and figure.source not in others:
-            others.append(figure.source)
-    return replace(lead, confirmed_by=tuple(others), disputed_by=())
-
-
-def _disputes(index: int, merged: list[Figure], groups: list[list[Figure]]) -> tuple[Figure, ...]:
-    """Return the figures of other sources with a close, different value for the same thing."""
-    figure = merged[index]
-    if not figure.label:
-        return ()
-    sources = {f.source for f in groups[index]}
-    return tuple(
-        other
-        for position, other in enumerate(merged)
-        if position != index
-        and other.unit == figure.unit
-        and _head(other) == _head(figure)
-        and not _same_value(other, figure)
-        and _close(other.value, figure.value)
-        and not sources & {f.source for f in groups[position]}
+@lru_cache(maxsize=8)
+def _qualifier_re(qualifiers: tuple[str, ...]) -> re.Pattern[str]:
+    """Return one pattern for every qualifier before a number (longest first wins)."""
+    return re.compile(
+        r"(?<![\w.])(" + "|".join(map(re.escape, qualifiers)) + r")\s+$", re.IGNORECASE
     )
+
+
+def _qualifier_before(sentence: str, start: int, words: FigureWords) -> tuple[str, int] | None:
+    """Return the qualifier before a number and where it starts (``mehr als``, ``rund``)."""
+    if not words.qualifiers:
+        return None
+    offset = max(0, start - 30)
+    found = _qualifier_re(words.qualifiers).search(sentence, offset, start)
+    if found is None:
+        return None
+    qualifier = found.group(1).lower()
+    if qualifier == "über":
+        verb = re.search(r"(\w+)\s+$", sentence[offset : found.start()])
+        if verb and verb.group(1).lower().startswith(words.ueber_verbs):
+            return None  # ``verfügt über 120 Sitze``: the verb's own preposition
+    return qualifier, found.start()
+
+
+def _hedge(sentence: str) -> str | None:
+    """Return the first phrase of the sentence naming who gives its figures, else None."""
+    found = [m for pattern in _HEDGE_RES if (m := pattern.search(sentence))]
+    if not found:
+        return None
+    hedge = min(found, key=lambda m: m.start()).group().strip()
+    # Shown after the figure, so a sentence-initial ``Nach``/``Laut``/``Der`` is lower case.
+    first = hedge.split()[0]
+    return hedge[:1].lower() + hedge[1:] if first in {"Nach", "Laut", "Der", "Des"} else hedge
+
+
+def figure_source_label(source: Source) -> str:
+    """Return the readable name of a figure's source: outlet or agency, domain, short title.
+
+    Never the internal article id; the id is kept in ``Figure.source``.
+    """
+    if source.outlet:
+        return source.outlet
+    if source.url:
+        host = _HOST_RE.match(source.url)
+        if host:
+            return host.group(1).lower().removeprefix("www.")
+    if source.agency:
+        return source.agency
+    title = source.title.split()
+    if title:
+        short = " ".join(title[:SHORT_TITLE_WORDS])
+        return short if len(title) <= SHORT_TITLE_WORDS else f"{short} …"
+    return ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.core.figure_words import FigureWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +70,11 @@ class Language:
             (``z. B`` is stored as ``z. B``; ``Nr`` as ``Nr``).
         outlets: Known outlets and agencies.
         references: When a sentence needs an earlier one (``bot.core.references``).
+        figures: Word lists of the key-figure analysis.
     """
 
     stopwords: frozenset[str]
     abbreviations: frozenset[str]
     outlets: tuple[Outlet, ...] = ()
     references: References = References()
+    figures: FigureWords = field(default_factory=FigureWords)

@@ -177,6 +177,9 @@ class Figure:
         start: Offset of ``text`` in ``sentence``.
         confirmed_by: Other article ids reporting the same value for the same thing.
         disputed_by: Figures from other sources giving another value for the same thing.
+        source_label: The readable name of ``source`` (outlet, domain or short title).
+        hedge: Who the sentence says gives the figure (``laut Gewerkschaften``), if anyone.
+        confirmed_labels: The readable names of ``confirmed_by``, in the same order.
     """
 
     value: float
@@ -190,6 +193,9 @@ class Figure:
     start: int = 0
     confirmed_by: tuple[str, ...] = ()
     disputed_by: tuple[Figure, ...] = ()
+    source_label: str = ""
+    hedge: str | None = None
+    confirmed_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

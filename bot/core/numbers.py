@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.core.units import CURRENCY_BEFORE_RE, CURRENCY_UNITS, unit_at
+
 # Kinds of numbers. Only FIGURE is a key-figure candidate.
 FIGURE, DATE, YEAR, TIME, AGE, ORDINAL = "figure", "date", "year", "time", "age", "ordinal"
 NAME, LAW, PHONE, SCORE = "name", "law", "phone", "score"
@@ -75,52 +77,15 @@ _VAGUE = {
 _SCALES = {
     **_VAGUE,
     **dict.fromkeys(("tausend",), 1e3),
-    **dict.fromkeys(("mio.", "mio"), 1e6),
+    **dict.fromkeys(("tsd.",), 1e3),
+    **dict.fromkeys(("mio.", "mio", "mill."), 1e6),
     **dict.fromkeys(("mrd.", "mrd"), 1e9),
     **dict.fromkeys(("bio.",), 1e12),
 }
 _SCALE_RE = re.compile(
-    r"[ \u00a0](Tausend|Millionen|Million|Mio\.?|Milliarden|Milliarde|Mrd\.?|Billionen|Billion"
-    r"|Bio\.)(?!\w)"
+    r"[ \u00a0](Tausend|Tsd\.|Millionen|Million|Mio\.?|Mill\.|Milliarden|Milliarde|Mrd\.?"
+    r"|Billionen|Billion|Bio\.)(?!\w)"
 )
-# Units and currencies after a number: canonical name, then the spellings (longest first).
-UNITS: tuple[tuple[str, str], ...] = (
-    ("Prozentpunkte", r"Prozentpunkten?"),
-    ("Prozent", r"Prozent|%"),
-    ("Euro", r"Euro|€|EUR(?!\w)"),
-    ("Dollar", r"US-Dollar|Dollar|\$|USD(?!\w)"),
-    ("Franken", r"Franken|CHF(?!\w)"),
-    ("Pfund", r"Pfund"),
-    ("Rubel", r"Rubel"),
-    ("Mark", r"Mark(?!\w)|DM(?!\w)"),
-    ("Schilling", r"Schilling"),
-    ("Cent", r"Cent"),
-    ("km/h", r"km/h|Stundenkilometern?"),
-    ("Quadratkilometer", r"Quadratkilometern?|km²"),
-    ("Quadratmeter", r"Quadratmetern?|m²|qm(?!\w)"),
-    ("Kubikmeter", r"Kubikmetern?|m³"),
-    ("Hektar", r"Hektar|ha(?!\w)"),
-    ("Kilometer", r"Kilometern?|km(?!\w)"),
-    ("Zentimeter", r"Zentimetern?|cm(?!\w)"),
-    ("Millimeter", r"Millimetern?|mm(?!\w)"),
-    ("Meter", r"Metern?|m(?!\w)"),
-    ("Tonnen", r"Tonnen"),
-    ("Kilogramm", r"Kilogramm|Kilo(?!\w)|kg(?!\w)"),
-    ("Liter", r"Litern?"),
-    ("Barrel", r"Barrel"),
-    ("Grad", r"Grad(?: Celsius)?|°C|°"),
-    ("Megawatt", r"Megawatt|MW(?!\w)"),
-    ("Kilowattstunden", r"Kilowattstunden|kWh(?!\w)"),
-    ("Stunden", r"Stunden?(?!\w)"),
-    ("Minuten", r"Minuten?(?!\w)"),
-    ("Sekunden", r"Sekunden?(?!\w)"),
-    ("Tage", r"Tagen?(?!\w)|Tag(?!\w)"),
-    ("Wochen", r"Wochen?(?!\w)"),
-    ("Monate", r"Monaten?(?!\w)|Monat(?!\w)"),
-    ("Jahrzehnte", r"Jahrzehnten?(?!\w)"),
-    ("Jahre", r"Jahren?(?!\w)|Jahr(?!\w)"),
-)
-_UNIT_RES = tuple((name, re.compile(r"[ \u00a0]?(?:" + pattern + r")")) for name, pattern in UNITS)
 # Adjectives built on a number (``30-tägige``): suffix stem -> unit; ``jährig`` is an age.
 _ADJ_UNITS = {
     "tägig": "Tage",
@@ -132,6 +97,16 @@ _ADJ_UNITS = {
     "jährig": "Jahre",
 }
 _ADJ_UNIT_RE = re.compile(r"-(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)\w*", re.I)
+# The same suffixes fused to a number word (``dreiwöchig``, ``zweitägigen``, ``fünfjährige``).
+_FUSED_RE = re.compile(
+    r"(.+?)(tägig|stündig|wöchig|monatig|minütig|prozentig|jährig)(?:e[nmrs]?)?"
+)
+# Qualifiers that make ``ein`` a count of one before a unit (``etwa ein Liter``).
+_ONE_QUALIFIER_RE = re.compile(
+    r"(?<!\w)(?:etwa|rund|knapp|fast|mehr als|weniger als|über|mindestens|gut|ungefähr|circa"
+    r"|ca\.|nur|bis zu|nahezu|beinahe)\s+$",
+    re.IGNORECASE,
+)
 _MONTHS = (
     r"Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
     r"|Dezember|Jan\.|Feb\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\."
@@ -245,6 +220,7 @@ class _Atom:
     word: bool
     kind: str | None = None  # VAGUE or NAME when the word alone decides
     plain: bool = True  # False for digit forms that are no plain number (``26.06.2024``)
+    suffix: str | None = None  # a fused adjective suffix (``wöchig`` in ``dreiwöchig``)
 
 
 def _atoms(text: str) -> list[_Atom]:
@@ -262,8 +238,18 @@ def _atoms(text: str) -> list[_Atom]:
             atoms.append(_Atom(match.start(), match.end(), value, True))
         elif word in _VAGUE:
             atoms.append(_Atom(match.start(), match.end(), _VAGUE[word], True, VAGUE))
-        elif word in {"ein", "eine", "einer", "einen"} and _SCALE_RE.match(text, match.end()):
+        elif word in {"ein", "eine", "einer", "einen", "einem"} and (
+            _SCALE_RE.match(text, match.end())
+            or (
+                _ONE_QUALIFIER_RE.search(text[max(0, match.start() - 15) : match.start()])
+                and unit_at(text, match.end())[0] is not None
+            )
+        ):
             atoms.append(_Atom(match.start(), match.end(), 1.0, True))
+        elif fused := _FUSED_RE.fullmatch(word):
+            head = 1.0 if fused.group(1) == "ein" else parse_number_word(fused.group(1))
+            if head is not None:
+                atoms.append(_Atom(match.start(), match.end(), head, True, suffix=fused.group(2)))
     for match in _ROMAN_RE.finditer(text):
         name = re.search(r"(\w+) $", text[max(0, match.start() - 30) : match.start()])
         if name and name.group(1)[0].isupper():
@@ -313,6 +299,9 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
         kind, unit, end = _classify(text, atom, start, number_end, end)
         if between and high is not None:  # ``zwischen 20 und 30``: the range starts at zwischen
             start -= len(between.group())
+        currency = CURRENCY_BEFORE_RE.search(text, max(0, start - 6), start)
+        if currency and kind == FIGURE and unit is None:  # ``US-$ 1.234,50``, ``€ 5``
+            unit, start = CURRENCY_UNITS[currency.group(1)], currency.start()
         found.append(NumberMatch(start, end, text[start:end], value, kind, high, unit))
     return tuple(found)
 
@@ -320,13 +309,6 @@ def find_numbers(text: str) -> tuple[NumberMatch, ...]:
 def _scaled(text: str, value: float, end: int) -> tuple[float, int]:
     match = _SCALE_RE.match(text, end)
     return (value, end) if match is None else (value * _SCALES[match[1].lower()], match.end())
-
-
-def _unit_at(text: str, end: int) -> tuple[str | None, int]:
-    for name, pattern in _UNIT_RES:
-        if match := pattern.match(text, end):
-            return name, match.end()
-    return None, end
 
 
 def _classify(
@@ -337,10 +319,12 @@ def _classify(
     before = text[max(0, start - 30) : start]
     after = text[end : end + 30]
     prev = text[start - 1] if start else " "
-    unit, unit_end = _unit_at(text, end)
+    unit, unit_end = unit_at(text, end)
     adjective = _ADJ_UNIT_RE.match(text, end)
     if atom.kind == VAGUE:
         return VAGUE, None, end
+    if atom.suffix:
+        return (AGE if atom.suffix == "jährig" else FIGURE), _ADJ_UNITS[atom.suffix], end
     if prev.isalpha() or (prev in "-/" and start > 1 and text[start - 2].isalnum()):
         return (COMPOUND if atom.word else NAME), None, end
     if _CLOCK_AFTER_RE.match(text, end) or re.fullmatch(r"\d{1,2}:\d{2}", form):
@@ -367,14 +351,15 @@ def _classify(
     if adjective:
         suffix = adjective.group(1).lower()
         return (AGE if suffix == "jährig" else FIGURE), _ADJ_UNITS[suffix], adjective.end()
-    if after.startswith(")") and re.search(r"[A-ZÄÖÜ][\w-]*[a-zäöüß] \($", before):
-        return (AGE if atom.value <= MAX_AGE else OTHER), None, end  # ``Selenskyj (47)``
+    if after.startswith(")") and re.search(r"(?:[A-ZÄÖÜ][\w-]*[a-zäöüß]|\b[IVX]+\.) \($", before):
+        # ``Selenskyj (47)``, ``Elizabeth II. (89)``
+        return (AGE if atom.value <= MAX_AGE else OTHER), None, end
     if _NAME_BEFORE_RE.search(before):
         return NAME, None, end
     if after.startswith(".") and not atom.word and end == number_end:
         price = re.match(r"\.[-\u2013]{1,2}", after)  # ``14.-- €``
         if price:
-            unit, unit_end = _unit_at(text, end + price.end())
+            unit, unit_end = unit_at(text, end + price.end())
             return FIGURE, unit, max(unit_end, end + price.end())
         if _DAY_MONTH_RE.match(after):
             return DATE, None, end

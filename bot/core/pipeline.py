@@ -72,4 +72,4 @@ def article_figures(
 ) -> tuple[Figure, ...]:
     """Return the key figures of one article: those of its one-article story, as /zahlen."""
     items, story = _article_story(article, n=None, settings=settings, lang=lang)
-    return story_figures(story, items, settings) if story else ()
+    return story_figures(story, items, settings, lang) if story else ()
