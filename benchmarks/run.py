@@ -22,7 +22,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Order of the sections in RESULTS.md.
-MODULES = ("split", "summary", "figures", "speed", "fanout", "editions", "latency", "editorial")
+MODULES = (
+    "split",
+    "summary",
+    "figures",
+    "speed",
+    "fanout",
+    "editions",
+    "latency",
+    "takeover",
+    "editorial",
+)
 
 
 def _commit() -> str:

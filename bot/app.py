@@ -6,6 +6,7 @@ closed in ``post_shutdown``; handlers reach it through ``bot.adapters.services.s
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
@@ -41,6 +42,7 @@ from bot.adapters.render import Renderer
 from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
+from bot.adapters.worker import BuildWorker
 from bot.settings import Settings, bot_token, require_bot_settings
 
 logger = logging.getLogger(__name__)
@@ -163,8 +165,14 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock
             link_previews=settings.bot.link_previews,
             renderer=renderer,
         )
+        worker = BuildWorker()
         publisher = Publisher(
-            storage, renderer, settings=settings, lang=lang, bot_username=app.bot.username
+            storage,
+            renderer,
+            settings=settings,
+            lang=lang,
+            bot_username=app.bot.username,
+            worker=worker,
         )
         shared = Services(
             settings=settings,
@@ -175,6 +183,7 @@ def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock
             fetcher=Fetcher(client),
             client=client,
             lang=lang,
+            worker=worker,
             clock=clock,
         )
         app.bot_data[SERVICES_KEY] = shared
@@ -199,6 +208,7 @@ async def _post_shutdown(app: BotApplication) -> None:
     found = app.bot_data[SERVICES_KEY]
     if isinstance(found, Services):
         await found.client.aclose()
+        await asyncio.to_thread(found.worker.close)
         found.storage.close()
 
 

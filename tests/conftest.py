@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+#: PostgreSQL fixtures (postgres_server, postgres_url) for the tests that need the server.
+pytest_plugins = ["tests.postgres"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 #: Expected outputs, compared literally; rewritten only by ``pytest --update-golden``.

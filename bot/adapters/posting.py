@@ -23,7 +23,8 @@ from bot.adapters.files import article_files, read_inputs
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
 from bot.adapters.storage import EditionPool, Storage
-from bot.core.editions import RECENT_HOURS, build_edition, posted_stories
+from bot.adapters.worker import BuildWorker, compose_edition
+from bot.core.editions import RECENT_HOURS
 from bot.core.language import Language
 from bot.core.models import Article, Digest, Source, Story, StorySentence
 from bot.core.pipeline import build_digest
@@ -69,6 +70,7 @@ class Publisher:
         settings: All settings (digest length, channels).
         lang: The German language tables.
         bot_username: The bot's @username without ``@``, for deep links.
+        worker: Where digests are built; a thread when not given.
     """
 
     def __init__(
@@ -79,6 +81,7 @@ class Publisher:
         settings: Settings,
         lang: Language,
         bot_username: str,
+        worker: BuildWorker | None = None,
     ) -> None:
         self._storage = storage
         self._renderer = renderer
@@ -86,6 +89,7 @@ class Publisher:
         self._lang = lang
         self._username = bot_username
         self._posting = asyncio.Lock()
+        self._worker = worker or BuildWorker(processes=False)
 
     def ingest(self, folder: Path, *, now: datetime) -> int:
         """Store the articles of new or changed files under ``folder``; return how many."""
@@ -115,8 +119,8 @@ class Publisher:
 
         Nothing is posted without a fresh article: carried ones alone would post again what
         the previous edition left out. Storage is read here, on the event loop's thread; the
-        core builds the edition from those values in a worker thread (seconds for 1,000
-        articles), so the loop keeps answering.
+        worker (``bot.adapters.worker``) builds the edition from those values (seconds for
+        1,000 articles), so the loop keeps answering.
         """
         options = self._settings.digest
         pool = self._storage.edition_pool(now=now, carry_hours=options.carry_hours)
@@ -130,25 +134,26 @@ class Publisher:
             if (stored := self._storage.digest(digest_id)) is not None
         ]
         shown = [source.id for _, d in editions for story in d.stories for source in story.sources]
-        shown_articles = self._storage.articles(shown)
-
-        def compose() -> Digest:
-            posted = posted_stories(editions, shown_articles, settings=options, lang=self._lang)
-            return build_edition(
-                pool.articles, posted, settings=options, lang=self._lang, created=now
-            )
-
-        return await asyncio.to_thread(compose), pool
+        digest = await self._worker.run(
+            compose_edition,
+            pool.articles,
+            editions,
+            self._storage.articles(shown),
+            settings=options,
+            lang=self._lang,
+            created=now,
+        )
+        return digest, pool
 
     async def build(self, *, now: datetime) -> Digest:
         """Return the next edition without storing anything (``/vorschau``)."""
         return (await self._edition(now))[0]
 
     async def _build(self, articles: Sequence[Article], *, now: datetime) -> Digest:
-        """Build a digest of ``articles`` (read before) in a worker thread, off the loop."""
+        """Build a digest of ``articles`` (read before) in the worker, off the event loop."""
         if not articles:
             return Digest(stories=(), created=now)
-        return await asyncio.to_thread(
+        return await self._worker.run(
             build_digest, articles, settings=self._settings.digest, lang=self._lang, created=now
         )
 

@@ -17,6 +17,7 @@ from bot.adapters.outbox import Outbox
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
+from bot.adapters.worker import BuildWorker
 from bot.core.language import Language
 
 #: The one ``bot_data`` key; everything else the handlers need hangs off :class:`Services`.
@@ -47,6 +48,7 @@ class Services:
     fetcher: Fetcher
     client: httpx.AsyncClient
     lang: Language
+    worker: BuildWorker
     clock: Clock = system_clock
 
     def now(self) -> datetime:

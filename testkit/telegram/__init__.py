@@ -12,8 +12,9 @@ Telegram checks:
 * command menus per ``BotCommandScope`` (a chat scope needs a known chat).
 
 Split by role: :mod:`.records` (what the server knows and saw), :mod:`.rules` (what the Bot
-API refuses), :mod:`.html` (its HTML parse mode), :mod:`.limits` (rate limits) and
-:mod:`.server` (HTTP and the API methods). ``tests.fakes`` re-exports the same names.
+API refuses), :mod:`.html` (its HTML parse mode), :mod:`.limits` (rate limits),
+:mod:`.scenario` (state and what tests inject) and :mod:`.server` (HTTP, the API methods).
+``tests.fakes`` re-exports the same names.
 """
 
 from __future__ import annotations

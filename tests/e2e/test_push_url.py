@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     ADMIN,
     CHANNEL_ONE,
     CHANNEL_TWO,
+    READER,
     command,
     replies,
     running,
@@ -90,3 +91,20 @@ async def test_a_link_that_fails_gives_a_short_error_and_posts_nothing(
         assert pages.requests == [path]
         assert fake.sent_to(CHANNEL_ONE) == fake.sent_to(CHANNEL_TWO) == []
         assert services(app).storage.latest_digest_id() is None
+
+
+async def test_a_slow_push_does_not_hold_up_another_readers_command(fake, settings, pages):
+    # Updates are handled concurrently: while the admin's /push waits for a page that never
+    # answers, a reader's /hilfe is answered; the push gives up at its fetch timeout.
+    async with running(settings, fetch_timeout=httpx.Timeout(3.0)):
+        fake.inject_message(ADMIN, ADMIN, f"/push {pages.url('/langsam')}")
+        await fake.wait_for(lambda: pages.requests == ["/langsam"])
+
+        help_page = await command(fake, READER, READER, "/hilfe")
+        pending = fake.sent_to(ADMIN)
+        await fake.wait_for(lambda: fake.sent_to(ADMIN), within=15)
+
+        assert help_page[0].startswith("<b>📰 Kurzlage</b> fasst neue deutsche Nachrichten")
+        assert pending == []
+        assert replies(fake, ADMIN) == [expected.PUSH_FETCH_FAILED]
+        assert fake.sent_to(READER)[0].time < fake.sent_to(ADMIN)[0].time

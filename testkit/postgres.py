@@ -1,0 +1,44 @@
+"""PostgreSQL for tests and benchmarks: the test server's URL and fresh databases on it.
+
+The server is named by ``KURZLAGE_TEST_DATABASE_URL`` (`.ci/postgres` exports it; elsewhere
+the same loopback URL is the default). Its role needs CREATEDB.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+#: What `.ci/postgres` exports; the default lets a developer rerun the tests after `.ci/run`.
+DEFAULT_URL = "postgresql://kurzlage:kurzlage-ci@127.0.0.1:5432/kurzlage_test"
+
+
+def server_url() -> str:
+    """The URL of the test server's own database (not one a test writes into)."""
+    return os.environ.get("KURZLAGE_TEST_DATABASE_URL") or DEFAULT_URL
+
+
+def without_password(url: str) -> str:
+    """The URL as it may be printed: everything but the password."""
+    params = conninfo_to_dict(url)
+    params.pop("password", None)
+    return make_conninfo("", **params)
+
+
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """Create a new, empty database on ``server``; yield its URL; drop it afterwards."""
+    name = f"kurzlage_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_conninfo(server, dbname=name)
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -1,0 +1,40 @@
+"""PostgreSQL fixtures: the test server (testkit.postgres) and a fresh database per test.
+
+Where the server cannot be reached a test that needs it is skipped with the reason, except
+under ``CI=true``, where it fails: CI must never pass by skipping the PostgreSQL tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from testkit.postgres import fresh_database, server_url, without_password
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The reachable test server's URL; skips (fails under CI=true) when it is not."""
+    url = server_url()
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as err:
+        reason = (
+            f"PostgreSQL not reachable at {without_password(url)} ({' '.join(str(err).split())}); "
+            "`bash .ci/run` starts one, or set KURZLAGE_TEST_DATABASE_URL"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """The URL of a new, empty database for this test, dropped afterwards."""
+    with fresh_database(postgres_server) as url:
+        yield url
