@@ -22,6 +22,7 @@ import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,6 +37,7 @@ from telegram.ext import (
 from bot.adapters import admin, events, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
+from bot.adapters.instance import DatabaseInUse, DatabaseWatch, InstanceLock
 from bot.adapters.outbox import Outbox, Pacing
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
@@ -48,6 +50,9 @@ from bot.settings import Settings, bot_token, require_bot_settings
 logger = logging.getLogger(__name__)
 
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
+# Seconds between two checks that the database file is still the one opened at start: a stat
+# call, so cheap; 5 s bounds how long writes could go into a deleted file.
+DATABASE_CHECK_SECONDS = 5
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
@@ -85,6 +90,7 @@ def build_application(
     token: str,
     fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
     clock: Clock = system_clock,
+    watch: DatabaseWatch | None = None,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -93,6 +99,7 @@ def build_application(
         token: The bot token (from the environment).
         fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
         clock: The bot's one clock (aware datetimes); tests pass a fixed one.
+        watch: When given, the bot stops once the database file is deleted or replaced.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -110,7 +117,7 @@ def build_application(
         # never holds up another reader's /hilfe. Handlers touch storage only between
         # awaits, on the event loop's thread, so no two of them interleave inside a write.
         .concurrent_updates(True)
-        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, clock=clock))
+        .post_init(_post_init(settings, fetch_timeout=fetch_timeout, clock=clock, watch=watch))
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -145,13 +152,29 @@ def build_application(
     queue.run_repeating(
         jobs.outbox_job, interval=settings.bot.outbox_interval, first=1, name="outbox"
     )
+    if watch is not None:
+        queue.run_repeating(
+            jobs.database_job,
+            interval=DATABASE_CHECK_SECONDS,
+            first=0,
+            data=watch,
+            name="database",
+        )
     return app
 
 
-def _post_init(settings: Settings, *, fetch_timeout: httpx.Timeout, clock: Clock) -> Any:
+def _post_init(
+    settings: Settings,
+    *,
+    fetch_timeout: httpx.Timeout,
+    clock: Clock,
+    watch: DatabaseWatch | None,
+) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(Path(settings.bot.database))
+        if watch is not None:
+            watch.replaced()  # its first look: this is the file to keep an eye on
         client = build_client(timeout=fetch_timeout)
         renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
@@ -223,6 +246,34 @@ def quiet_token_loggers() -> None:
     logging.getLogger("bot").setLevel(logging.INFO)
 
 
+class TokenFilter(logging.Filter):
+    """Keep the token out of every log line, tracebacks included.
+
+    PTB quotes the token when Telegram rejects it ("The token `…` was rejected"), in the
+    exception and in its log; a record that mentions the token (a token revoked while the
+    bot runs, say) is logged with the token blanked. (A failed start is not logged by PTB at
+    all: :func:`run` quiets it until ``post_init`` and says in one line what to check.)
+
+    Args:
+        token: The bot token.
+    """
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Blank the token in the record's message and traceback; keep the record."""
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "…"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = record.exc_text.replace(self._token, "…")
+        return True
+
+
 def run(settings: Settings) -> int:
     """Run the bot until interrupted; return the exit code.
 
@@ -234,14 +285,65 @@ def run(settings: Settings) -> int:
     if not token:
         sys.stderr.write(NO_TOKEN + "\n")
         return 2
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TokenFilter(token))
     require_bot_settings(settings)
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
         sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
+    try:
+        lock = InstanceLock(Path(settings.bot.database))
+        lock.acquire()  # held until the process ends
+    except DatabaseInUse as err:
+        sys.stderr.write(f"kurzlage run: {err}\n")
+        return 2
+    watch = DatabaseWatch(Path(settings.bot.database))
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    app = build_application(settings, token=token)
+    app = build_application(settings, token=token, watch=watch)
+    _quiet_until_started(app)
+    # PTB's own messages for a rejected token quote the token: ours say what to check.
+    try:
+        _run_until_stopped(app, settings)
+    except InvalidToken as err:
+        reason = "token" if "Unauthorized" in str(err.__cause__ or err) else "not_found"
+        _startup_error(reason, settings)
+        return 2
+    except NetworkError:
+        _startup_error("unreachable", settings)
+        return 1
+    except TelegramError:  # e.g. a web page, not JSON, at bot.api_base_url
+        _startup_error("not_found", settings)
+        return 2
+    return 1 if watch.replaced() else 0  # the database job said why, in one line
+
+
+def _quiet_until_started(app: BotApplication) -> None:
+    """Silence PTB's log until the bot is started (``post_init``).
+
+    A failed start (token rejected, wrong API URL, no network, not a Bot API answering) makes
+    PTB log tracebacks that repeat the cause; :func:`run` reports it in one line instead.
+    """
+    telegram_log = logging.getLogger("telegram")
+    level = telegram_log.level
+    telegram_log.setLevel(logging.CRITICAL)
+    post_init = app.post_init
+
+    async def started(application: BotApplication) -> None:
+        telegram_log.setLevel(level)
+        if post_init is not None:
+            await post_init(application)
+
+    app.post_init = started
+
+
+def _startup_error(reason: str, settings: Settings) -> None:
+    line = Renderer().render("startup.txt", reason=reason, api_base_url=settings.bot.api_base_url)
+    sys.stderr.write(line.replace(bot_token(), "…") + "\n")
+
+
+def _run_until_stopped(app: BotApplication, settings: Settings) -> None:
     if settings.bot.webhook_url:
         app.run_webhook(
             listen=settings.bot.webhook_listen,
@@ -257,7 +359,6 @@ def run(settings: Settings) -> int:
         )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
 
 
 __all__ = [

@@ -12,13 +12,16 @@ the environment variable ``KURZLAGE_TOKEN`` (see :func:`bot_token`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.adapters.options import BotSettings, Settings
 from bot.core.options import DigestOptions
@@ -43,6 +46,8 @@ DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
 CONFIG_ENV = "KURZLAGE_CONFIG"
 #: Environment variable holding the bot token; the token is never read from a file.
 TOKEN_ENV = "KURZLAGE_TOKEN"
+
+logger = logging.getLogger(__name__)
 
 
 _Section = TypeVar("_Section")
@@ -104,11 +109,34 @@ def _schedule(dotted: str, value: Any) -> tuple[str, ...]:
         raise ConfigError(f"config: {dotted} must be a non-empty list of cron expressions")
     for expression in value:
         try:
-            CronTrigger.from_crontab(expression)
+            trigger = CronTrigger.from_crontab(expression)
         except ValueError as err:
             message = f"config: {dotted} entry {expression!r} is not a cron expression: {err}"
             raise ConfigError(message) from None
+        # APScheduler gives up after year 9999, so an impossible date (31 February) answers
+        # None here, in about 0.1 s; such an entry is kept but would never post.
+        if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+            logger.warning("config: %s entry %r never fires (no such date)", dotted, expression)
     return tuple(value)
+
+
+def _timezone(dotted: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"config: {dotted} must be an IANA time zone such as 'Europe/Berlin'")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            f"config: {dotted} {value!r} is not a known time zone (IANA name such as "
+            "'Europe/Berlin' or 'UTC')"
+        ) from None
+    return value
+
+
+def _folder(dotted: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"config: {dotted} must name a path, not {value!r}")
+    return value
 
 
 def _url(dotted: str, value: Any) -> str:
@@ -131,6 +159,9 @@ def _webhook_url(dotted: str, value: Any) -> str:
 
 # Keys whose values need more than a type check: each validator returns the value to keep.
 _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
+    "digest.timezone": _timezone,
+    "bot.database": _folder,
+    "bot.inbox": _folder,
     "bot.channels": _channels,
     "bot.admins": _admins,
     "bot.schedule": _schedule,

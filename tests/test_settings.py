@@ -95,6 +95,13 @@ def test_file_overrides_key_by_key(tmp_path):
         ("[digest]\ncarry_hours = '24'", "digest.carry_hours"),
         ("[robot]\nadmins = [1]", "[robot]"),
         ("bot = 3", "[bot]"),
+        ("[digest]\ntimezone = 'Mars/Olympus'", "digest.timezone"),
+        ("[digest]\ntimezone = '../../etc/passwd'", "digest.timezone"),
+        ("[digest]\ntimezone = 'Europe'", "digest.timezone"),
+        ("[digest]\ntimezone = ''", "digest.timezone"),
+        ("[digest]\ntimezone = 1", "digest.timezone"),
+        ("[bot]\ninbox = ''", "bot.inbox"),
+        ("[bot]\ndatabase = ' '", "bot.database"),
     ],
     ids=[
         "unknown-key",
@@ -120,6 +127,13 @@ def test_file_overrides_key_by_key(tmp_path):
         "carry-as-text",
         "unknown-section",
         "section-not-table",
+        "timezone-unknown",
+        "timezone-path",
+        "timezone-directory",
+        "timezone-empty",
+        "timezone-number",
+        "inbox-empty",
+        "database-blank",
     ],
 )
 def test_bad_config_is_one_line_error_naming_the_key(tmp_path, toml, named):
@@ -162,3 +176,35 @@ def test_example_env_holds_a_fake_token_only():
 
     assert len(token_lines) == 1
     assert "Fake" in token_lines[0]
+
+
+def test_bad_timezone_stops_the_command_line_with_one_line(kurzlage, tmp_path):
+    config = tmp_path / "k.toml"
+    config.write_text("[digest]\ntimezone = '../../etc/passwd'\n", encoding="utf-8")
+
+    result = kurzlage("--config", config, "digest")
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "kurzlage: config: digest.timezone '../../etc/passwd' is not a known time zone "
+        "(IANA name such as 'Europe/Berlin' or 'UTC')\n"
+    )
+
+
+def test_a_schedule_that_never_fires_is_warned_about(kurzlage, tmp_path):
+    config = tmp_path / "k.toml"
+    config.write_text("[bot]\nschedule = ['0 0 31 2 *', '0 7 * * *']\n", encoding="utf-8")
+
+    result = kurzlage("--config", config, "sentences", ROOT / "seeds", "--format", "json")
+
+    assert result.returncode == 0
+    assert result.stderr == (
+        "kurzlage: WARNING: config: bot.schedule entry '0 0 31 2 *' never fires (no such date)\n"
+    )
+
+
+def test_a_schedule_that_fires_is_not_warned_about(caplog):
+    parse_settings({"bot": {"schedule": ["0 7 29 2 *"]}})  # leap days come
+
+    assert caplog.records == []

@@ -38,7 +38,7 @@ async def jetzt(update: Update, context: Context) -> None:
     s = services(context)
     if await _refused(update, s):
         return
-    ingest_inbox(s)
+    await ingest_inbox(s)
     posted = await s.publisher.post_digest(now=s.now())
     if posted is None:
         await reply(update, [s.renderer.reply("nothing_new")])
@@ -60,7 +60,7 @@ async def vorschau(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or await _refused(update, s):
         return
-    ingest_inbox(s)
+    await ingest_inbox(s)
     digest = await s.publisher.build(now=s.now())
     if not digest.stories:
         await reply(update, [s.renderer.reply("nothing_new")])

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.errors import ConfigError
+
 logger = logging.getLogger(__name__)
 
 # Each entry migrates the schema from version i to i + 1; never edit one that has shipped.
@@ -111,6 +113,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE story_sentences;
     DROP TABLE stories;
     """,
+    # Inbox and schedule (issue 12, items 2 and 5): which inbox file each article came from,
+    # and the scheduled digest times already posted (each at most once, whoever fires it).
+    """
+    CREATE TABLE inbox_articles (
+        article_id TEXT PRIMARY KEY,    -- an article stored from an inbox file
+        path TEXT NOT NULL              -- that file; another file with the id is a collision
+    );
+    CREATE TABLE digest_slots (
+        slot TEXT PRIMARY KEY,          -- a scheduled digest time, ISO 8601 with offset
+        claimed TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -122,8 +136,17 @@ class Database:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        try:
+            self._open(path)
+        except (sqlite3.DatabaseError, OSError) as err:  # not SQLite, or not ours to write
+            raise ConfigError(
+                f"config: bot.database {path} cannot be opened as the bot's database ({err}); "
+                "name a new file or a Kurzlage database"
+            ) from None
+
+    def _open(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are explicit (``_transaction``), so a crash never
         # leaves half of a digest or half of an enqueue behind.
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

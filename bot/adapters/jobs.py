@@ -6,43 +6,122 @@ commands ``/jetzt`` and ``/vorschau`` share :func:`ingest_inbox` with them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from telegram.ext import ContextTypes
 
+from bot.adapters.instance import DatabaseWatch
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+#: Pause before the second look at inbox files written just now (seconds): long enough for a
+#: local copy to finish, short enough for /jetzt. Files still changing wait for the next look.
+SECOND_LOOK_SECONDS = 1.0
+#: How far back a digest run looks for the scheduled time it belongs to, in growing steps: a
+#: run on time finds it within a minute; a catch-up after days of downtime further back.
+SLOT_LOOKBACK = (
+    timedelta(minutes=2),
+    timedelta(days=1),
+    timedelta(days=32),
+    timedelta(days=367),
+)
+_SECOND = timedelta(seconds=1)
 
 
-def ingest_inbox(s: Services) -> None:
-    """Store new articles from the inbox, and from the seeds on the very first start."""
-    moment = s.now()
-    if s.settings.bot.seeds and not s.storage.meta("seeded"):
-        s.publisher.ingest(Path(s.settings.bot.seeds), now=moment)
-        s.storage.set_meta("seeded", moment.isoformat())
-    s.publisher.ingest(Path(s.settings.bot.inbox), now=moment)
+async def ingest_inbox(s: Services) -> None:
+    """Store new articles from the inbox, and from the seeds on the very first start.
+
+    A file seen for the first time and written to just now is looked at again after
+    :data:`SECOND_LOOK_SECONDS` (awaited, so other updates go on), and read once it stayed
+    the same; one still changing waits for the next ingest.
+    """
+    folders = [Path(s.settings.bot.inbox)]
+    seeding = bool(s.settings.bot.seeds) and not s.storage.meta("seeded")
+    if seeding:
+        folders.insert(0, Path(s.settings.bot.seeds))
+    waiting = [(await s.publisher.ingest(folder, now=s.now())).waiting for folder in folders]
+    if any(waiting):
+        await asyncio.sleep(SECOND_LOOK_SECONDS)
+        waiting = [(await s.publisher.ingest(f, now=s.now())).waiting for f in folders]
+    if seeding and not waiting[0]:
+        s.storage.set_meta("seeded", s.now().isoformat())
 
 
 async def ingest_job(context: Context) -> None:
     """Pick up new article files from the inbox (and the seeds on the very first start)."""
-    ingest_inbox(services(context))
+    await ingest_inbox(services(context))
+
+
+def digest_slot(s: Services, *, now: datetime) -> str | None:
+    """Return the scheduled time a digest run at ``now`` belongs to: the latest one so far.
+
+    A scheduled run, and the catch-up of a missed one, both belong to the latest scheduled
+    time before ``now``; None when the schedule never fired (yet).
+    """
+    zone = ZoneInfo(s.settings.digest.timezone)
+    latest: datetime | None = None
+    for expression in s.settings.bot.schedule:
+        trigger = CronTrigger.from_crontab(expression, timezone=zone)
+        for window in SLOT_LOOKBACK:
+            fire = trigger.get_next_fire_time(None, now - window)
+            if fire is None:  # never fires (31 February): no earlier start changes that
+                break
+            if fire > now:
+                continue
+            while (later := trigger.get_next_fire_time(fire, fire + _SECOND)) and later <= now:
+                fire = later
+            latest = fire if latest is None or fire > latest else latest
+            break
+    return latest.isoformat() if latest else None
 
 
 async def digest_job(context: Context) -> None:
-    """Post a digest of the new articles to every target chat; nothing when nothing is new."""
+    """Post a digest of the new articles to every target chat; nothing when nothing is new.
+
+    Each scheduled time is posted at most once, whichever process (or catch-up) runs it.
+    """
     s = services(context)
     moment = s.now()
-    ingest_inbox(s)
-    posted = await s.publisher.post_digest(now=moment)
+    slot = digest_slot(s, now=moment)
+    if slot is not None and not s.storage.claim_slot(slot, now=moment):
+        logger.warning("Digest run for %s was already posted; not posting it again", slot)
+        return
+    try:
+        await ingest_inbox(s)
+        posted = await s.publisher.post_digest(now=moment)
+    except BaseException:
+        if slot is not None:
+            s.storage.release_slot(slot)  # nothing was queued: the next run may post it
+        raise
     s.storage.set_meta("last_run", moment.isoformat())
     if posted is None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)
         return
     await s.outbox.drain()
+
+
+def database_gone_line(watch: DatabaseWatch) -> str:
+    """Return the one line saying the database file went away under the running bot."""
+    return (
+        f"database {watch.database} was deleted or replaced while the bot ran; stopped "
+        "(a restart creates it anew; the inbox marker keeps old files from being posted again)"
+    )
+
+
+async def database_job(context: Context) -> None:
+    """Stop the bot once its database file is deleted or replaced (writes would be lost)."""
+    job = context.job
+    if job is None or not isinstance(job.data, DatabaseWatch) or not job.data.replaced():
+        return
+    logger.critical("%s", database_gone_line(job.data))
+    context.application.stop_running()
 
 
 async def outbox_job(context: Context) -> None:

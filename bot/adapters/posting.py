@@ -10,6 +10,7 @@ so a crash leaves either all of it queued or none. Sending is the outbox's job.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 from telegram.constants import MessageLimit
 
-from bot.adapters.files import article_files, read_inputs
+from bot.adapters.inbox import MARKER_NAME, Inbox, Ingested
 from bot.adapters.options import Settings
 from bot.adapters.render import RenderedMessage, Renderer, telegram_length
 from bot.adapters.storage import EditionPool, Storage
@@ -90,29 +91,15 @@ class Publisher:
         self._username = bot_username
         self._posting = asyncio.Lock()
         self._worker = worker or BuildWorker(processes=False)
+        self._inbox = Inbox(
+            storage,
+            marker=Path(settings.bot.inbox) / MARKER_NAME,
+            timezone=settings.digest.timezone,
+        )
 
-    def ingest(self, folder: Path, *, now: datetime) -> int:
-        """Store the articles of new or changed files under ``folder``; return how many."""
-        if not folder.is_dir():
-            return 0
-        changed = []
-        for path in article_files(folder):
-            stat = path.stat()
-            if not self._storage.file_unchanged(
-                str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size
-            ):
-                changed.append((path, stat))
-        if not changed:
-            return 0
-        inputs = read_inputs([p for p, _ in changed], timezone=self._settings.digest.timezone)
-        for error in inputs.errors:
-            logger.warning("Inbox: %s", error)
-        with self._storage.transaction():
-            added = self._storage.add_articles(inputs.articles, now=now)
-            for path, stat in changed:
-                self._storage.mark_file(str(path), mtime_ns=stat.st_mtime_ns, size=stat.st_size)
-        logger.info("Ingested %d new articles from %s", added, folder)
-        return added
+    async def ingest(self, folder: Path, *, now: datetime) -> Ingested:
+        """Store the articles of new or changed files under ``folder`` (rules: ``inbox``)."""
+        return await self._inbox.ingest(folder, now=now)
 
     async def _edition(self, now: datetime) -> tuple[Digest, EditionPool]:
         """Return the next edition and the articles it considered (no edition: no stories).
@@ -208,7 +195,7 @@ class Publisher:
         The text is kept as an article of its own whose source is the admin, so /quelle
         answers for it like for any digest.
         """
-        article_id = f"push-{now.strftime('%Y%m%d%H%M%S')}"
+        article_id = self._push_id(now)
         title = self._renderer.reply("push_source_title")
         source = Source(id=article_id, title=title, outlet=author, published=now)
         story = Story(
@@ -229,6 +216,15 @@ class Publisher:
         return self._queue(
             digest, kind="push", now=now, targets=self.targets(channels_only=True), pages=pages
         )
+
+    def _push_id(self, now: datetime) -> str:
+        """Return a new article id for an admin's text: its second, numbered if taken."""
+        base = f"push-{now.strftime('%Y%m%d%H%M%S')}"
+        for number in itertools.count(1):
+            candidate = base if number == 1 else f"{base}-{number}"
+            if self._storage.stored_article(candidate) is None:
+                return candidate
+        raise AssertionError("unreachable")  # itertools.count never ends
 
     def _queue(
         self,
@@ -276,4 +272,5 @@ class Publisher:
             len(digest.stories),
             len(targets),
         )
+        self._inbox.record_posted()  # at once: the database may be lost before the next look
         return Posted(digest_id=digest_id, stories=len(digest.stories), chats=len(targets))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.adapters.edition_rows import EditionPool, EditionRows
+from bot.adapters.inbox_rows import InboxRows
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
 from bot.adapters.serialize import digest_from_dict, digest_to_dict
 from bot.core.models import Article, Digest
@@ -51,7 +52,7 @@ class Chat:
     since: datetime
 
 
-class Storage(OutboxRows, EditionRows):
+class Storage(OutboxRows, EditionRows, InboxRows):
     """The bot's SQLite database; one instance per process.
 
     Args:
@@ -87,22 +88,6 @@ class Storage(OutboxRows, EditionRows):
         row = self._db.execute("SELECT digest_id FROM articles WHERE id = ?", (article_id,))
         found = row.fetchone()
         return int(found[0]) if found and found[0] is not None else None
-
-    def file_unchanged(self, path: str, *, mtime_ns: int, size: int) -> bool:
-        """Tell whether an inbox file was already read in exactly this version."""
-        row = self._db.execute(
-            "SELECT 1 FROM ingested_files WHERE path = ? AND mtime_ns = ? AND size = ?",
-            (path, mtime_ns, size),
-        ).fetchone()
-        return row is not None
-
-    def mark_file(self, path: str, *, mtime_ns: int, size: int) -> None:
-        """Remember that an inbox file was read in this version."""
-        with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO ingested_files (path, mtime_ns, size) VALUES (?, ?, ?)",
-                (path, mtime_ns, size),
-            )
 
     # -- digests ---------------------------------------------------------------------------
 

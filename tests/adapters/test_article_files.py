@@ -36,14 +36,15 @@ def test_article_files_skip_dot_files_and_unknown_suffixes(inbox: Path) -> None:
     assert found == ["a.txt", "e.md", "sub/b.TXT"]
 
 
-def test_the_inbox_ingests_exactly_those_files(inbox: Path, tmp_path: Path) -> None:
+async def test_the_inbox_ingests_exactly_those_files(inbox: Path, tmp_path: Path) -> None:
     storage = Storage(tmp_path / "k.sqlite3")
     publisher = Publisher(
         storage, Renderer(), settings=Settings(), lang=load_language(), bot_username="bot"
     )
 
-    added = publisher.ingest(inbox, now=NOW)
+    first = await publisher.ingest(inbox, now=NOW)  # written just now: a second look
+    second = await publisher.ingest(inbox, now=NOW)
 
-    assert added == 3
+    assert (first.waiting, second.added) == (3, 3)
     assert sorted(a.id for a in storage.new_articles()) == ["a", "b", "e"]
     storage.close()

@@ -76,6 +76,8 @@ BAD_CASES = [
     ("broken.json", b'{"id": "x", "text": ', "not valid JSON"),
     ("notext.json", b'{"id": "x", "title": "y"}', "no 'text'"),
     ("empty.html", b"<html><body><script>x()</script></body></html>", "HTML page without"),
+    ("nested.json", b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),
+    ("bigint.json", b'{"id": 1' + b"0" * 5000 + b', "text": "x"}', "not valid JSON (Exceeds"),
 ]
 
 
@@ -234,3 +236,147 @@ def test_published_formats(tmp_path: Path, published: str, expected: str | None)
     path = _write(tmp_path / "a.json", json.dumps({"text": GOOD, "published": published}))
     (article,) = read_inputs([path]).articles
     assert (article.published.isoformat() if article.published else None) == expected
+
+
+# -- hostile and odd inputs (issue 12, items 1, 14, 16) ------------------------------------
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_json_is_one_error_and_the_others_are_read(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good.txt", GOOD)
+    nested = _write(tmp_path / "n.json", NESTED)
+    inputs = read_inputs([nested, good])
+    assert [a.id for a in inputs.articles] == ["good"]
+    assert inputs.errors == (f"{nested}: JSON nested too deeply, skipped",)
+
+
+def test_deeply_nested_jsonl_line_loses_only_that_line(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "one", "text": GOOD}),
+        NESTED,
+        json.dumps({"id": "3", "text": GOOD}),
+    ]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines))
+    inputs = read_inputs([path])
+    assert [a.id for a in inputs.articles] == ["one", "3"]
+    assert inputs.errors == (f"{path}:2: JSON nested too deeply, skipped",)
+
+
+def test_cli_nested_json_is_one_line_and_the_good_file_is_summarised(
+    kurzlage: Run, tmp_path: Path
+) -> None:
+    _write(tmp_path / "good.txt", GOOD)
+    _write(tmp_path / "n.json", NESTED)
+    result = kurzlage("summarize", tmp_path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == f"kurzlage: {tmp_path / 'n.json'}: JSON nested too deeply, skipped\n"
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["good"]
+
+
+def test_cli_hostile_json_lines_are_one_line_each_without_traceback(
+    kurzlage: Run, tmp_path: Path
+) -> None:
+    lines = ['{"id": 1' + "0" * 5000 + ', "text": "x"}', NESTED, json.dumps({"text": GOOD})]
+    path = _write(tmp_path / "feed.jsonl", "\n".join(lines))
+    result = kurzlage("sentences", path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        f"kurzlage: {path}:1: Exceeds the limit (4300 digits) for integer string conversion; "
+        "skipped",
+        f"kurzlage: {path}:2: JSON nested too deeply, skipped",
+    ]
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["feed-3"]
+
+
+def test_cli_only_nested_json_exits_1_without_traceback(kurzlage: Run, tmp_path: Path) -> None:
+    nested = _write(tmp_path / "n.json", NESTED)
+    result = kurzlage("digest", nested, "--format", "json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"kurzlage: {nested}: JSON nested too deeply, skipped",
+        "kurzlage: no usable article in the input",
+    ]
+
+
+def test_symlinks_out_of_a_directory_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _write(outside / "secret.txt", GOOD)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    _write(folder / "good.txt", GOOD)
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "dir").symlink_to(outside, target_is_directory=True)
+    (folder / "inner.txt").symlink_to(folder / "good.txt")  # inside: read as itself
+    inputs = read_inputs([folder])
+    assert [a.id for a in inputs.articles] == ["good", "inner"]
+    assert inputs.errors == (
+        f"{folder / 'link.txt'}: symbolic link to outside {folder}, not followed",
+    )
+
+
+def test_a_symlinked_file_named_directly_is_read(tmp_path: Path) -> None:
+    target = _write(tmp_path / "a.txt", GOOD)
+    link = tmp_path / "b.txt"
+    link.symlink_to(target)
+    assert [a.id for a in read_inputs([link]).articles] == ["b"]
+
+
+UTF8_TEXT = "Größte Straßenbahn – „Glückwunsch“, sagte Jürgen Müller. Es geht weiter.\n" * 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            UTF8_TEXT.encode()[:20] + b"\xff\xfe" + UTF8_TEXT.encode()[20:],
+            UTF8_TEXT[:17] + "\ufffd\ufffd" + UTF8_TEXT[17:],
+        ),
+        (b"Ein \x93Zitat\x94 in ", "Ein “Zitat” in "),
+        ("\ufeffÄrger über Öl".encode("utf-16-le"), "Ärger über Öl"),
+        ("\ufeffÄrger über Öl".encode("utf-16-be"), "Ärger über Öl"),
+        ("\ufeffÄrger über Öl".encode("utf-32-le"), "Ärger über Öl"),
+    ],
+    ids=["utf-8-with-bad-bytes", "cp1252-quotes", "utf-16-le-bom", "utf-16-be-bom", "utf-32-bom"],
+)
+def test_decode_by_bom_and_damaged_utf8(raw: bytes, expected: str) -> None:
+    assert decode(raw) == expected
+
+
+def test_utf16_file_with_bom_reads_as_text(tmp_path: Path) -> None:
+    path = _write(tmp_path / "u16.txt", ("\ufeff" + GOOD).encode("utf-16-le"))
+    (article,) = read_inputs([path]).articles
+    assert article.text == GOOD
+
+
+def test_utf8_file_with_bad_bytes_keeps_its_umlauts(tmp_path: Path) -> None:
+    path = _write(tmp_path / "bad.txt", UTF8_TEXT.encode() + b"\x81 Ende.\n")
+    (article,) = read_inputs([path]).articles
+    assert article.text == UTF8_TEXT + "\ufffd Ende.\n"
+
+
+def test_json_strings_lose_lone_surrogates_and_control_characters(tmp_path: Path) -> None:
+    raw = '{"id": "s", "title": "Titel\\u001b[31m", "text": "Ein Satz \\ud800 hier.\\u0000"}'
+    path = _write(tmp_path / "s.json", raw)
+    (article,) = read_inputs([path]).articles
+    assert (article.title, article.text) == ("Titel\ufffd[31m", "Ein Satz \ufffd hier.\ufffd")
+
+
+def test_cli_digest_of_json_with_a_lone_surrogate(kurzlage: Run, tmp_path: Path) -> None:
+    text = json.dumps({"id": "s", "title": "Gesetz\ud800", "text": GOOD})  # ASCII: "\\ud800"
+    _write(tmp_path / "s.json", text)
+    result = kurzlage("digest", tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Gesetz\ufffd" in result.stdout
+
+
+def test_a_file_name_with_a_line_break_is_still_one_error_line(
+    kurzlage: Run, tmp_path: Path
+) -> None:
+    _write(tmp_path / "good.txt", GOOD)
+    _write(tmp_path / "zeile\numbruch.txt", b"")
+    result = kurzlage("sentences", tmp_path, "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == f"kurzlage: {tmp_path}/zeile\\numbruch.txt: empty file, skipped\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.jobs import digest_slot
 from bot.adapters.services import services
 from bot.app import build_application
 from bot.settings import BotSettings, Settings
@@ -90,9 +91,21 @@ async def running(settings: Settings, **options):
 
 
 async def run_digest_job(app) -> None:
-    """Trigger the scheduled digest job now, as its cron time would."""
+    """Trigger the scheduled digest job now, as its cron time would.
+
+    Each call stands for the next scheduled time, so the time the clock is in is released
+    first (a digest job runs once per scheduled time: tests/e2e/test_slots.py).
+    """
+    s = services(app)
+    slot = digest_slot(s, now=s.now())
+    if slot is not None:
+        s.storage.release_slot(slot)
+    await digest_job_of(app).run(app)
+
+
+def digest_job_of(app):
     (job, *_) = [job for job in app.job_queue.jobs() if job.name == "digest"]
-    await job.run(app)
+    return job
 
 
 def replies(fake, chat_id):

@@ -162,7 +162,7 @@ async def test_jetzt_and_vorschau_from_the_inbox(fake, settings, tmp_path):
     async with running(settings) as app:
         await run_digest_job(app)  # the seeds
         inbox = tmp_path / "inbox"
-        inbox.mkdir()
+        inbox.mkdir(exist_ok=True)  # the bot keeps its marker of posted articles there
         (inbox / "neu.json").write_text(
             '{"id": "neu", "title": "Bahn streikt", "text": "Die Gewerkschaft GDL hat für '
             "Donnerstag einen bundesweiten Streik im Personenverkehr angekündigt. Betroffen sind "

@@ -46,7 +46,7 @@ async def test_jetzt_twice_with_nothing_added_posts_nothing_the_second_time(
         assert len(fake.sent_to(CHANNEL_ONE)) == len(fake.sent_to(CHANNEL_TWO)) == 1
 
         inbox = tmp_path / "inbox"
-        inbox.mkdir()
+        inbox.mkdir(exist_ok=True)  # the bot keeps its marker of posted articles there
         (inbox / "streik.json").write_text(STRIKE, encoding="utf-8")
         third = await command(fake, ADMIN, ADMIN, "/jetzt")
         await fake.wait_for(lambda: len(fake.sent_to(CHANNEL_TWO)) == 2)
@@ -68,7 +68,7 @@ async def test_a_follow_up_is_posted_as_an_update_with_the_earlier_sources(
         await command(fake, ADMIN, ADMIN, "/jetzt")
         await fake.wait_for(lambda: fake.sent_to(CHANNEL_ONE))
         inbox = tmp_path / "inbox"
-        inbox.mkdir()
+        inbox.mkdir(exist_ok=True)  # the bot keeps its marker of posted articles there
         shutil.copy(SEEDS / FOLLOW_UP, inbox / FOLLOW_UP)
 
         await command(fake, ADMIN, ADMIN, "/jetzt")
