@@ -43,7 +43,13 @@ def _references() -> References:
     return References(
         openers=frozenset(
             word
-            for key in ("pronouns", "possessives", "demonstratives", "connectives")
+            for key in (
+                "pronouns",
+                "possessives",
+                "demonstratives",
+                "connectives",
+                "more_connectives",
+            )
             for word in openers[key]
         ),
         focus_particles=words("openers", "focus_particles"),
@@ -56,6 +62,7 @@ def _references() -> References:
         definite_articles=words("definite", "articles"),
         definite_nouns=tuple(sorted(words("definite", "nouns"))),
         age_suffixes=tuple(sorted(words("definite", "age_suffixes"))),
+        specifiers=words("definite", "specifiers"),
         scene_words=words("openings", "scene_words"),
         scene_pairs=words("openings", "scene_pairs"),
     )

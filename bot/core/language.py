@@ -41,6 +41,7 @@ class References:
         definite_articles: Articles of a definite description (``Der Mann``).
         definite_nouns: Endings of nouns of people and bodies that are introduced first.
         age_suffixes: Endings of ages used as nouns (``-Jährige``).
+        specifiers: Words after such a noun that specify it in place (``Der Angriff auf``).
         scene_words: First words of scene-setters, which cannot open a story.
         scene_pairs: First two words of scene-setters (``es war``).
     """
@@ -56,6 +57,7 @@ class References:
     definite_articles: frozenset[str] = frozenset()
     definite_nouns: tuple[str, ...] = ()
     age_suffixes: tuple[str, ...] = ()
+    specifiers: frozenset[str] = frozenset()
     scene_words: frozenset[str] = frozenset()
     scene_pairs: frozenset[str] = frozenset()
 

@@ -142,7 +142,8 @@ def definite_subject(text: str, refs: References) -> str | None:
     """Return the noun of a definite description opening ``text`` (``Der Mann``), else None.
 
     An adjective may stand between article and noun (``Der frühere Minister``); a name after
-    the noun (``Der Stürmer Harry Kane``) introduces the person, so that is no reference.
+    the noun (``Der Stürmer Harry Kane``) introduces the person, and a preposition or genitive
+    after it (``Der Angriff auf Kiew``) specifies it where it stands: no reference then.
     """
     words = _first_words(text, 4)
     if len(words) < 2 or words[0].lower() not in refs.definite_articles:
@@ -156,6 +157,8 @@ def definite_subject(text: str, refs: References) -> str | None:
     after = words[position + 1] if position + 1 < len(words) else ""
     if after[:1].isupper():
         return None  # "Der Stürmer Harry Kane": named right here
+    if after in refs.specifiers:
+        return None  # "Der Angriff auf Kiew", "Die Entscheidung des Gerichts": specified here
     return noun
 
 
