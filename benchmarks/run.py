@@ -31,6 +31,8 @@ MODULES = (
     "editions",
     "latency",
     "takeover",
+    "pages",
+    "feeds",
     "editorial",
 )
 

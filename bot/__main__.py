@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.adapters.files import Inputs, read_inputs
 from bot.adapters.serialize import digest_to_dict, figure_to_dict, source_to_dict
 from bot.adapters.tables import load_language
-from bot.core.models import Digest
+from bot.core.models import Article, Digest
 from bot.core.pipeline import article_figures, build_digest, summarize_article
 from bot.core.sentences import split_sentences
 from bot.errors import DigestError
@@ -52,8 +52,23 @@ def _emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _read(paths: Sequence[Path], settings: Settings) -> Inputs:
-    inputs = read_inputs(paths or DEFAULT_PATHS, timezone=settings.digest.timezone)
+def _is_url(text: str) -> bool:
+    return text.startswith(("https://", "http://"))
+
+
+def _read(paths: Sequence[str], settings: Settings) -> Inputs:
+    files = [Path(p) for p in paths if not _is_url(p)]
+    urls = [p for p in paths if _is_url(p)]
+    fetched: tuple[Article, ...] = ()
+    problems: tuple[str, ...] = ()
+    if urls:
+        from bot.cli_feeds import read_urls  # imported here: files need no HTTP stack
+
+        fetched, problems = read_urls(urls, settings)
+    read = read_inputs(
+        files or ([] if fetched or problems else DEFAULT_PATHS), timezone=settings.digest.timezone
+    )
+    inputs = Inputs(articles=read.articles + fetched, errors=read.errors + problems)
     for line in inputs.errors:
         sys.stderr.write(f"kurzlage: {line}\n")
     if not inputs.articles:
@@ -191,6 +206,23 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
+def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the configured feeds once, or import feeds from an OPML file."""
+    from bot.cli_feeds import check_feeds, config_path, import_opml
+
+    if args.action == "import":
+        if args.file is None:
+            raise _Usage("feeds import: give the OPML file, e.g. kurzlage feeds import abos.opml")
+        target = config_path(args.config)
+        added = import_opml(args.file, target=target, settings=settings)
+        _emit(_renderer().render("feeds_import.txt", added=added, target=target))
+        return 0
+    reports = check_feeds(settings)
+    for report in reports:
+        _emit(_renderer().render("feeds_check.txt", report=report))
+    return EXIT_NO_INPUT if all(r.state == "error" for r in reports) else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     config_help = "settings file (default: $KURZLAGE_CONFIG or config/kurzlage.toml)"
     parser = argparse.ArgumentParser(
@@ -215,9 +247,9 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument(
                 "paths",
                 nargs=paths,
-                type=Path,
                 metavar="PATH",
-                help="article file or directory (.txt .md .json .jsonl .html); default: seeds/",
+                help="article file or directory (.txt .md .json .jsonl .html), or a feed or"
+                " page URL; default: seeds/",
             )
         if formats:
             command.add_argument("--format", choices=formats, default="text")
@@ -247,6 +279,11 @@ def _parser() -> argparse.ArgumentParser:
         "sources of the digest (as /quelle shows them)",
         formats=("text", "html", "json"),
     ).add_argument("--story", type=int, metavar="N")
+    feeds = add(
+        "feeds", cmd_feeds, "check the configured feeds once, or import OPML", paths="", formats=()
+    )
+    feeds.add_argument("action", choices=("check", "import"))
+    feeds.add_argument("file", nargs="?", type=Path, metavar="FILE.opml")
     add("run", cmd_run, "start the Telegram bot (token from KURZLAGE_TOKEN)", paths="", formats=())
     return parser
 

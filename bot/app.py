@@ -34,11 +34,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters import admin, events, jobs
+from bot.adapters import admin, events, feed_admin, jobs
 from bot.adapters import telegram as handlers
-from bot.adapters.fetch import CLIENT_TIMEOUT, Fetcher, build_client
+from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.instance import DatabaseInUse, DatabaseWatch, InstanceLock
 from bot.adapters.outbox import Outbox, Pacing
+from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.services import SERVICES_KEY, Clock, Services, services, system_clock
@@ -56,6 +57,9 @@ DATABASE_CHECK_SECONDS = 5
 # Random bytes of the webhook secret token: 32 bytes give 43 URL-safe characters, within
 # Telegram's limit of 256 characters from A-Z, a-z, 0-9, _ and - (Bot API, setWebhook).
 WEBHOOK_SECRET_BYTES = 32
+# Seconds between two looks at which feeds are due (each feed is polled every
+# fetch.poll_interval or later); a minute keeps a due feed waiting at most that long.
+FEED_JOB_SECONDS = 60
 # Operator messages on stderr (English, like the log and the command line's errors).
 NO_TOKEN = (
     "kurzlage run: KURZLAGE_TOKEN is not set - create a bot with /newbot at @BotFather in"
@@ -88,7 +92,7 @@ def build_application(
     settings: Settings,
     *,
     token: str,
-    fetch_timeout: httpx.Timeout = CLIENT_TIMEOUT,
+    fetch_timeout: httpx.Timeout | None = None,
     clock: Clock = system_clock,
     watch: DatabaseWatch | None = None,
 ) -> BotApplication:
@@ -97,7 +101,7 @@ def build_application(
     Args:
         settings: All settings.
         token: The bot token (from the environment).
-        fetch_timeout: Timeouts for fetching article pages (``/push <url>``).
+        fetch_timeout: Timeouts for fetching feeds and pages; default from ``[fetch]``.
         clock: The bot's one clock (aware datetimes); tests pass a fixed one.
         watch: When given, the bot stops once the database file is deleted or replaced.
     """
@@ -135,6 +139,7 @@ def build_application(
     app.add_handler(CommandHandler("vorschau", admin.vorschau))
     app.add_handler(CommandHandler("push", admin.push))
     app.add_handler(CommandHandler("status", admin.status))
+    app.add_handler(CommandHandler("feeds", feed_admin.feeds))
     app.add_handler(CallbackQueryHandler(handlers.button, pattern=r"^[qz]:\d+:\d+$"))
     app.add_handler(ChatMemberHandler(events.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
@@ -160,13 +165,18 @@ def build_application(
             data=watch,
             name="database",
         )
+    if settings.feeds:  # each feed has its own due time; the job looks at most every minute
+        interval = min(FEED_JOB_SECONDS, settings.fetch.poll_interval)
+        # first=1, not 0: a first run at 0 s is already past when the scheduler starts, and
+        # APScheduler drops it as misfired, so the feeds would wait a whole interval.
+        queue.run_repeating(jobs.feed_job, interval=interval, first=1, name="feeds")
     return app
 
 
 def _post_init(
     settings: Settings,
     *,
-    fetch_timeout: httpx.Timeout,
+    fetch_timeout: httpx.Timeout | None,
     clock: Clock,
     watch: DatabaseWatch | None,
 ) -> Any:
@@ -175,7 +185,11 @@ def _post_init(
         storage = Storage(Path(settings.bot.database))
         if watch is not None:
             watch.replaced()  # its first look: this is the file to keep an eye on
-        client = build_client(timeout=fetch_timeout)
+        timeout = fetch_timeout or httpx.Timeout(
+            settings.fetch.read_timeout, connect=settings.fetch.connect_timeout
+        )
+        client = build_client(timeout=timeout, user_agent=settings.fetch.user_agent)
+        fetcher = Fetcher(client, settings=settings.fetch)
         renderer = Renderer(timezone=settings.digest.timezone)
         lang = load_language()
         # The outbox still reads its own clocks (datetime.now(UTC), time.time()): its
@@ -203,11 +217,18 @@ def _post_init(
             renderer=renderer,
             outbox=outbox,
             publisher=publisher,
-            fetcher=Fetcher(client),
+            fetcher=fetcher,
             client=client,
             lang=lang,
             worker=worker,
             clock=clock,
+            poller=FeedPoller(
+                fetcher,
+                storage,
+                feeds=settings.feeds,
+                renderer=renderer,
+                admins=settings.bot.admins,
+            ),
         )
         app.bot_data[SERVICES_KEY] = shared
         await handlers.register_commands(app.bot, renderer.commands(), admins=settings.bot.admins)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.adapters.options import BotSettings, Settings
+from bot.adapters.options import BotSettings, FeedSettings, FetchSettings, Settings
 from bot.core.options import DigestOptions
 from bot.errors import ConfigError
 
@@ -33,6 +33,8 @@ __all__ = [
     "TOKEN_ENV",
     "BotSettings",
     "DigestOptions",
+    "FeedSettings",
+    "FetchSettings",
     "Settings",
     "bot_token",
     "load_settings",
@@ -69,6 +71,14 @@ _RANGES: dict[str, tuple[int, int]] = {
     "bot.send_concurrency": (1, 256),
     "bot.retries_per_drain": (1, 100),
     "bot.outbox_interval": (1, 86_400),
+    "fetch.poll_interval": (10, 86_400),
+    "fetch.concurrency": (1, 256),
+    "fetch.per_host": (1, 32),
+    "fetch.max_bytes": (10_000, 100_000_000),
+    "fetch.pages_per_poll": (0, 1000),
+    "fetch.notice_after_failures": (1, 1000),
+    "fetch.notice_after_hours": (1, 720),
+    "fetch.max_backoff": (60, 604_800),
 }
 
 # A public channel's username: 5 to 32 letters, digits and underscores (Telegram's rule).
@@ -151,6 +161,43 @@ def _delay(dotted: str, value: Any) -> float:
     return float(value)
 
 
+def _seconds(dotted: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise ConfigError(f"config: {dotted} must be a number of seconds above 0, at most 600")
+    return float(value)
+
+
+def _user_agent(dotted: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise ConfigError(f"config: {dotted} must be one line of text naming a contact URL")
+    return value.strip()
+
+
+def _feeds(value: Any) -> tuple[FeedSettings, ...]:
+    if not isinstance(value, list):
+        raise ConfigError("config: feeds must be [[feeds]] tables, each with a url")
+    feeds: list[FeedSettings] = []
+    seen: set[str] = set()
+    for number, table in enumerate(value, start=1):
+        where = f"feeds[{number}]"
+        if not isinstance(table, dict):
+            raise ConfigError(f"config: {where} must be a table with a url")
+        unknown = sorted(set(table) - {"url", "outlet"})
+        if unknown:
+            raise ConfigError(
+                f"config: unknown key '{where}.{unknown[0]}' (a feed has url, outlet)"
+            )
+        url = _url(f"{where}.url", table.get("url"))
+        outlet = table.get("outlet", "")
+        if not isinstance(outlet, str):
+            raise ConfigError(f"config: {where}.outlet must be a string, not {outlet!r}")
+        if url in seen:
+            raise ConfigError(f"config: {where}.url {url!r} is listed twice")
+        seen.add(url)
+        feeds.append(FeedSettings(url=url, outlet=outlet.strip()))
+    return tuple(feeds)
+
+
 def _webhook_url(dotted: str, value: Any) -> str:
     if not isinstance(value, str) or (value and not value.startswith("https://")):
         raise ConfigError(f"config: {dotted} must be empty (long polling) or an https URL")
@@ -170,6 +217,10 @@ _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "bot.webhook_url": _webhook_url,
     "bot.retry_base_delay": _delay,
     "bot.retry_max_delay": _delay,
+    "fetch.connect_timeout": _seconds,
+    "fetch.read_timeout": _seconds,
+    "fetch.deadline": _seconds,
+    "fetch.user_agent": _user_agent,
 }
 
 
@@ -206,6 +257,9 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
     for name, value in raw.items():
         if name not in {f.name for f in fields(Settings)}:
             raise ConfigError(f"config: unknown section [{name}]")
+        if name == "feeds":
+            sections[name] = _feeds(value)
+            continue
         sections[name] = _build_section(
             type(getattr(base, name)), name, value, getattr(base, name)
         )

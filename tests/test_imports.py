@@ -33,9 +33,11 @@ CORE_MAY_IMPORT = frozenset(
         "dataclasses",
         "datetime",
         "functools",
+        "hashlib",  # article ids and content hashes (bot.core.urls)
         "heapq",
         "math",
         "re",
+        "urllib",  # urllib.parse only: splitting and joining links (bot.core.urls)
         "zoneinfo",
         "snowballstemmer",  # German Snowball stemmer (pyproject)
     }
@@ -82,6 +84,9 @@ LOADED_BY_THEM = frozenset(
         "Stemmer",
         "cython_runtime",
         "zlib",
+        # hashlib -> its C implementations
+        "_hashlib",
+        "_blake2",
     }
 )
 #: Generated, platform-named modules of the two above (``_sysconfigdata__linux_x86_64-…``,

@@ -9,6 +9,8 @@ from bot.errors import ConfigError
 from bot.settings import (
     BotSettings,
     DigestOptions,
+    FeedSettings,
+    FetchSettings,
     Settings,
     bot_token,
     load_settings,
@@ -37,6 +39,7 @@ def test_committed_config_lists_every_key():
 
     assert set(raw["digest"]) == set(DigestOptions.__slots__)
     assert set(raw["bot"]) == set(BotSettings.__slots__)
+    assert set(raw["fetch"]) == set(FetchSettings.__slots__)
 
 
 def test_committed_config_marks_its_example_values():
@@ -93,6 +96,20 @@ def test_file_overrides_key_by_key(tmp_path):
         ("[digest]\ncarry_hours = 721", "digest.carry_hours"),
         ("[digest]\ncarry_hours = 1.5", "digest.carry_hours"),
         ("[digest]\ncarry_hours = '24'", "digest.carry_hours"),
+        ("[fetch]\ndeadline = 0", "fetch.deadline"),
+        ("[fetch]\nper_host = 0", "fetch.per_host"),
+        ("[fetch]\nuser_agent = ''", "fetch.user_agent"),
+        ("[fetch]\nallow_private_push = 1", "fetch.allow_private_push"),
+        ("[fetch]\nretries = 3", "'fetch.retries'"),
+        ("[[feeds]]\noutlet = 'x'", "feeds[1].url"),
+        ("[[feeds]]\nurl = 'ftp://x.example/feed'", "feeds[1].url"),
+        ("[[feeds]]\nurl = 'https://a.example/rss'\ntitle = 'A'", "'feeds[1].title'"),
+        ("[[feeds]]\nurl = 'https://a.example/rss'\noutlet = 3", "feeds[1].outlet"),
+        (
+            "[[feeds]]\nurl = 'https://a.example/rss'\n[[feeds]]\nurl = 'https://a.example/rss'",
+            "feeds[2].url",
+        ),
+        ("feeds = 'https://a.example/rss'", "feeds must be [[feeds]] tables"),
         ("[robot]\nadmins = [1]", "[robot]"),
         ("bot = 3", "[bot]"),
         ("[digest]\ntimezone = 'Mars/Olympus'", "digest.timezone"),
@@ -125,6 +142,17 @@ def test_file_overrides_key_by_key(tmp_path):
         "carry-over-a-month",
         "carry-fraction",
         "carry-as-text",
+        "deadline-zero",
+        "per-host-zero",
+        "user-agent-empty",
+        "push-guard-not-bool",
+        "fetch-unknown-key",
+        "feed-without-url",
+        "feed-not-http",
+        "feed-unknown-key",
+        "feed-outlet-not-text",
+        "feed-twice",
+        "feeds-not-tables",
         "unknown-section",
         "section-not-table",
         "timezone-unknown",
@@ -146,6 +174,24 @@ def test_bad_config_is_one_line_error_naming_the_key(tmp_path, toml, named):
     message = str(caught.value)
     assert named in message
     assert "\n" not in message
+
+
+def test_feeds_and_fetch_settings_are_read():
+    settings = parse_settings(
+        {
+            "fetch": {"deadline": 5, "per_host": 4},
+            "feeds": [
+                {"url": "https://www.tagesschau.de/xml/rss2/", "outlet": " tagesschau "},
+                {"url": "http://127.0.0.1:8080/feed.xml"},
+            ],
+        }
+    )
+
+    assert (settings.fetch.deadline, settings.fetch.per_host) == (5.0, 4)
+    assert settings.feeds == (
+        FeedSettings(url="https://www.tagesschau.de/xml/rss2/", outlet="tagesschau"),
+        FeedSettings(url="http://127.0.0.1:8080/feed.xml"),
+    )
 
 
 def test_numeric_channel_ids_are_kept_as_text():

@@ -13,7 +13,9 @@ from telegram import Chat, Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
+from bot.adapters.fetch import RefusedError
 from bot.adapters.jobs import ingest_inbox
+from bot.adapters.posting import Posted
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply, retrying
 from bot.errors import FetchError
@@ -90,21 +92,35 @@ async def push(update: Update, context: Context) -> None:
         await reply(update, [s.renderer.reply("push_no_channels")])
         return
     if _URL.fullmatch(text):
-        try:
-            article = await s.fetcher.fetch_article(text)
-        except FetchError as err:
-            logger.warning("/push: %s", err)
-            await reply(update, [s.renderer.reply("push_fetch_failed")])
-            return
-        earlier = s.storage.article_digest(article.id)
-        if earlier is not None:  # each article reaches each chat at most once
-            await reply(update, [s.renderer.reply("push_already_posted", digest=earlier)])
-            return
-        posted = await s.publisher.post_article(article, now=s.now())
-        failure = s.renderer.reply("push_no_text")
-    else:
-        posted = s.publisher.post_text(text, author=user.full_name, now=s.now())
-        failure = s.renderer.reply("push_too_long")
+        # Fetching may take up to fetch.deadline: it runs as a task of its own, so the bot
+        # answers everyone else meanwhile (errors still reach the error handler).
+        context.application.create_task(_push_url(update, s, text), update=update)
+        return
+    posted = s.publisher.post_text(text, author=user.full_name, now=s.now())
+    await _posted(update, s, posted, failure=s.renderer.reply("push_too_long"))
+
+
+async def _push_url(update: Update, s: Services, url: str) -> None:
+    """Fetch a pushed link (refused inside the network), summarise it and post it."""
+    try:
+        article = await s.fetcher.fetch_article(url, guard=True)
+    except RefusedError as err:
+        logger.warning("/push refused: %s", err)
+        await reply(update, [s.renderer.reply("push_refused")])
+        return
+    except FetchError as err:
+        logger.warning("/push: %s", err)
+        await reply(update, [s.renderer.reply("push_fetch_failed")])
+        return
+    earlier = s.storage.article_digest(article.id)
+    if earlier is not None:  # each article reaches each chat at most once
+        await reply(update, [s.renderer.reply("push_already_posted", digest=earlier)])
+        return
+    posted = await s.publisher.post_article(article, now=s.now())
+    await _posted(update, s, posted, failure=s.renderer.reply("push_no_text"))
+
+
+async def _posted(update: Update, s: Services, posted: Posted | None, *, failure: str) -> None:
     if posted is None:
         await reply(update, [failure])
         return
@@ -137,4 +153,8 @@ async def status(update: Update, context: Context) -> None:
         subscriptions=len(s.storage.subscriptions()),
         disabled=s.storage.disabled_chats(),
     )
+    configured = {feed.url for feed in s.settings.feeds}
+    failing = [f for f in s.storage.feed_states() if f.failures and f.url in configured]
+    if failing:
+        page += "\n\n" + s.renderer.render("feeds_status.html", failing=failing)
     await reply(update, [page])

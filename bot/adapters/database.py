@@ -125,6 +125,35 @@ MIGRATIONS: tuple[str, ...] = (
         claimed TEXT NOT NULL
     );
     """,
+    # Feeds (bot.adapters.feed_rows): health and HTTP state per configured feed, and the
+    # identity of articles from the web (normalised URL and guid keys, content hash).
+    """
+    CREATE TABLE feed_state (
+        url TEXT PRIMARY KEY,           -- as configured
+        fetch_url TEXT,                 -- where a permanent redirect (301, 308) pointed
+        etag TEXT,
+        last_modified TEXT,
+        since TEXT NOT NULL,            -- first poll
+        last_success TEXT,
+        last_error TEXT,
+        last_error_at TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,   -- consecutive
+        items_seen INTEGER NOT NULL DEFAULT 0, -- entries in the last good answer
+        next_poll REAL NOT NULL DEFAULT 0,     -- Unix seconds
+        noticed INTEGER NOT NULL DEFAULT 0     -- 1 while the admins know it is failing
+    );
+    CREATE TABLE article_keys (
+        key TEXT PRIMARY KEY,           -- 'url:<normalised URL>' or 'guid:<guid>'
+        article_id TEXT NOT NULL
+    );
+    CREATE INDEX article_keys_article ON article_keys(article_id);
+    CREATE TABLE article_hashes (
+        article_id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,             -- bot.core.urls.content_hash of title and text
+        stamp TEXT NOT NULL DEFAULT '', -- the feed entry's update time as written
+        paywalled INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )
 
 

@@ -124,6 +124,17 @@ async def database_job(context: Context) -> None:
     context.application.stop_running()
 
 
+async def feed_job(context: Context) -> None:
+    """Poll the feeds that are due; send the admins' notices about failing feeds at once."""
+    s = services(context)
+    if s.poller is None:
+        return
+    before = s.poller.notices
+    await s.poller.poll(now=s.now())
+    if s.poller.notices != before:
+        await s.outbox.drain()
+
+
 async def outbox_job(context: Context) -> None:
     """Send what waits in the outbox (after a restart, a retry delay, a re-enabled chat)."""
     await services(context).outbox.drain()

@@ -1,4 +1,4 @@
-"""The options of the adapters, as plain values: the settings file's ``[bot]`` and the whole.
+"""The options of the adapters, as plain values: ``[bot]``, ``[fetch]``, ``[[feeds]]``, the whole.
 
 ``bot.settings`` (the floor above) reads and validates the file and builds these; adapters take
 them as values and never import ``bot.settings``.
@@ -66,8 +66,61 @@ class BotSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How feeds and pages are fetched (``[fetch]``).
+
+    Attributes:
+        poll_interval: Seconds between two polls of one feed (a feed's Cache-Control,
+            Expires or Retry-After may ask for longer, up to six hours).
+        concurrency: Requests in flight at once, over all hosts.
+        per_host: Requests in flight at once to one host.
+        connect_timeout: Seconds to open a connection.
+        read_timeout: Seconds to wait for the next bytes of an answer.
+        deadline: Seconds one request may take in all, redirects and body included.
+        max_bytes: Largest feed or page body read, in bytes.
+        user_agent: Sent with every request; name a contact URL, as outlets ask bots to.
+        pages_per_poll: New article pages fetched per feed and poll; the rest wait.
+        notice_after_failures: Consecutive failures of a feed before the admins are told.
+        notice_after_hours: Hours without success before the admins are told.
+        max_backoff: Longest pause, in seconds, between polls of a failing feed.
+        allow_private_push: Let ``/push`` fetch addresses inside the network (loopback,
+            private, link-local, reserved); off, since anyone an admin forwards a link
+            from could aim the bot at the local network.
+    """
+
+    poll_interval: int = 600
+    concurrency: int = 16
+    per_host: int = 2
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    deadline: float = 20.0
+    max_bytes: int = 5_000_000
+    user_agent: str = "Kurzlage/0.1 (+https://github.com/kurzlage/kurzlage; news digest bot)"
+    pages_per_poll: int = 30
+    notice_after_failures: int = 5
+    notice_after_hours: int = 24
+    max_backoff: int = 21_600
+    allow_private_push: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """One feed (a ``[[feeds]]`` table).
+
+    Attributes:
+        url: The feed (RSS, Atom, RDF or JSON Feed), http(s).
+        outlet: The outlet's name to show; empty: the page's or the feed's site name.
+    """
+
+    url: str
+    outlet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All settings, one attribute per TOML section."""
 
     digest: DigestOptions = field(default_factory=DigestOptions)
     bot: BotSettings = field(default_factory=BotSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    feeds: tuple[FeedSettings, ...] = ()

@@ -14,6 +14,7 @@ from telegram.ext import CallbackContext
 from bot.adapters.fetch import Fetcher
 from bot.adapters.options import Settings
 from bot.adapters.outbox import Outbox
+from bot.adapters.poller import FeedPoller
 from bot.adapters.posting import Publisher
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
@@ -50,6 +51,7 @@ class Services:
     lang: Language
     worker: BuildWorker
     clock: Clock = system_clock
+    poller: FeedPoller | None = None
 
     def now(self) -> datetime:
         """Return the current time, aware, in ``digest.timezone``."""

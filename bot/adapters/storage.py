@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.adapters.edition_rows import EditionPool, EditionRows
+from bot.adapters.feed_rows import FeedRows
 from bot.adapters.inbox_rows import InboxRows
 from bot.adapters.outbox_rows import OutboxCounts, OutboxMessage, OutboxRows
 from bot.adapters.serialize import digest_from_dict, digest_to_dict
@@ -52,7 +53,7 @@ class Chat:
     since: datetime
 
 
-class Storage(OutboxRows, EditionRows, InboxRows):
+class Storage(OutboxRows, EditionRows, InboxRows, FeedRows):
     """The bot's SQLite database; one instance per process.
 
     Args:

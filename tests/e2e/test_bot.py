@@ -87,9 +87,9 @@ async def test_commands_are_registered_in_german(fake, settings):
         ]  # fmt: skip
         assert [c["command"] for c in fake.menus[f"chat:{ADMIN}"]] == [
             "hilfe", "quelle", "zahlen", "abo", "abbestellen",
-            "jetzt", "vorschau", "push", "status",
+            "jetzt", "vorschau", "push", "status", "feeds",
         ]  # fmt: skip
-        assert fake.menus[f"chat:{ADMIN}"][-1]["description"] == (
+        assert fake.menus[f"chat:{ADMIN}"][-2]["description"] == (
             "Admins: Zeitplan, wartende Artikel und Zustellung"
         )
         assert set(fake.menus) == {"default", f"chat:{ADMIN}"}
