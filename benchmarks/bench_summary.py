@@ -168,15 +168,61 @@ def run(corpora: Path) -> str:
     )
 
 
+#: Values of ``bot.core.selection.LEAD_BONUS`` tried by ``--sweep``.
+SWEEP = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+def sweep(corpora: Path) -> str:
+    """Return ROUGE-1 of ``-n 1`` and the share of leads that open, per LEAD_BONUS.
+
+    The share counts the articles whose first sentence can open a story and is not overlong
+    (all rows: it does not look at the teasers). The constant is set for the run and put
+    back afterwards: it is a module constant, not a setting.
+    """
+    from bot.core import selection
+    from bot.core.references import can_open
+
+    lang = load_language()
+    settings = DigestOptions()
+    pairs = load_pairs(corpora, lang, settings)
+    qualifying = [
+        p
+        for p in pairs
+        if p.sentences
+        and can_open(p.sentences[0], lang.references)
+        and len(p.sentences[0]) <= settings.max_sentence_chars
+    ]
+    lines = [
+        "| LEAD_BONUS | R-1 even | R-1 odd | lead opens where it qualifies |",
+        "|---:|---:|---:|---:|",
+    ]
+    original = selection.LEAD_BONUS
+    try:
+        for value in SWEEP:
+            selection.LEAD_BONUS = value
+            pick = kurzlage(1, lang, settings)
+            result = evaluate("sweep", pick, pairs)
+            even = _mean([s.rouge1 for s in _subset(result, "even")])
+            odd = _mean([s.rouge1 for s in _subset(result, "odd")])
+            share = 100 * sum(1 for p in qualifying if list(pick(p)) == [0]) / len(qualifying)
+            lines.append(f"| {value:.2f} | {even:.1f} | {odd:.1f} | {share:.0f} % |")
+    finally:
+        selection.LEAD_BONUS = original
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root = Path(__file__).resolve().parent.parent
     parser.add_argument("--corpora", type=Path, default=root.parent / "shared" / "corpora")
+    parser.add_argument(
+        "--sweep", action="store_true", help="sweep LEAD_BONUS instead (-n 1 and lead share)"
+    )
     args = parser.parse_args(argv)
     if not (args.corpora / PAIRS).is_file():
         print(f"bench_summary: {args.corpora / PAIRS} not found", file=sys.stderr)
         return 2
-    print(run(args.corpora))
+    print(sweep(args.corpora) if args.sweep else run(args.corpora))
     return 0
 
 

@@ -33,6 +33,7 @@ MODULES = (
     "takeover",
     "pages",
     "feeds",
+    "editorial",
 )
 
 

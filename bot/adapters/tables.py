@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 
 from bot.core.figure_words import FigureWords
-from bot.core.language import Language, Outlet
+from bot.core.language import Language, Outlet, References
 
 
 def _lines(name: str) -> list[str]:
@@ -32,6 +32,42 @@ def _outlets() -> tuple[Outlet, ...]:
     )
 
 
+def _references() -> References:
+    data = resources.files("bot.core.data").joinpath("references.toml")
+    raw = tomllib.loads(data.read_text(encoding="utf-8"))
+
+    def words(section: str, key: str) -> frozenset[str]:
+        return frozenset(word.lower() for word in raw[section][key])
+
+    openers = raw["openers"]
+    return References(
+        openers=frozenset(
+            word
+            for key in (
+                "pronouns",
+                "possessives",
+                "demonstratives",
+                "connectives",
+                "more_connectives",
+            )
+            for word in openers[key]
+        ),
+        focus_particles=words("openers", "focus_particles"),
+        demonstrative_articles=words("openers", "demonstrative_articles"),
+        verbs_after_demonstrative=words("openers", "verbs_after_demonstrative"),
+        clause_pronouns=words("clause", "pronouns") | words("clause", "connectives"),
+        speech_verbs=words("speech", "verbs"),
+        speech_pronouns=words("speech", "pronouns"),
+        speech_articles=words("speech", "articles"),
+        definite_articles=words("definite", "articles"),
+        definite_nouns=tuple(sorted(words("definite", "nouns"))),
+        age_suffixes=tuple(sorted(words("definite", "age_suffixes"))),
+        specifiers=words("definite", "specifiers"),
+        scene_words=words("openings", "scene_words"),
+        scene_pairs=words("openings", "scene_pairs"),
+    )
+
+
 def _figure_words() -> FigureWords:
     data = resources.files("bot.core.data").joinpath("figures.toml")
     return FigureWords.from_table(tomllib.loads(data.read_text(encoding="utf-8")))
@@ -44,5 +80,6 @@ def load_language() -> Language:
         stopwords=frozenset(_lines("stopwords.txt")),
         abbreviations=frozenset(_lines("abbreviations.txt")),
         outlets=_outlets(),
+        references=_references(),
         figures=_figure_words(),
     )

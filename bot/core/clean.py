@@ -324,7 +324,7 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         _find_title(lines) if not article.title else (article.title, lines, True)
     )
     title = split_kicker(title)[1] if title else ""
-    outlet = article.outlet or meta.program_outlet or meta.ticker_outlet
+    outlet = article.outlet or meta.ticker_outlet
     base = Source(
         id=article.id,
         title="",

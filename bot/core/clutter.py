@@ -65,13 +65,11 @@ class PageNotes:
 
     Attributes:
         stand: Day, month, year, hour and minute of a ``Stand:`` line.
-        program_outlet: Outlet named in a program note.
         ticker_outlet: Outlet named in a ticker's note about itself.
         credits: Photo credits.
     """
 
     stand: tuple[str, ...] | None = None
-    program_outlet: str | None = None
     ticker_outlet: str | None = None
     credits: list[str] = field(default_factory=list)
 
@@ -113,9 +111,8 @@ def remove_clutter(lines: list[str], meta: PageNotes, lang: Language) -> list[st
             meta.stand = meta.stand or stand.groups()
             continue
         if PROGRAM_RE.match(line):
-            outlet = find_outlet(line, lang.outlets)
-            if outlet:
-                meta.program_outlet = meta.program_outlet or outlet
+            # "Über dieses Thema berichtete Deutschlandfunk am …" names a broadcaster that
+            # covered the topic in its program, not the publisher of this page: no outlet.
             continue
         if (credit := CREDIT_RE.match(line)) is not None:
             meta.credits.append(credit.group(1).strip())

@@ -11,14 +11,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
-from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
+from bot.core.figures import extract_figures, reconcile_figures
 from bot.core.language import Language
 from bot.core.models import Digest, Figure, Item, Sentence, Source, Story, StorySentence
 from bot.core.options import DigestOptions
 from bot.core.scoring import NEAR_DUPLICATE_JACCARD, score_sentences
+from bot.core.selection import Candidate, choose_sentences, is_short_lead
+from bot.core.sources import drop_versions, outlet_key
 from bot.core.stories import group_items
 from bot.core.words import content_stems
 
@@ -29,8 +31,6 @@ SUPPORT_BONUS = 0.25
 #: Per item, only this many best sentences are checked for support by other sources; the
 #: rest cannot win anyway, and the check costs a comparison with every other sentence.
 SUPPORT_CANDIDATES = 6
-#: Sentences whose stem sets overlap this much with an already chosen one are redundant.
-REDUNDANT_JACCARD = 0.5
 #: Weight of a sentence's similarity to what the story's other sources say (IDF-weighted
 #: cosine of its stems with theirs, 0..1) in the boost of its score, in stories with several
 #: sources: the sentence that states what every outlet reports is the lead. On the seeds it
@@ -53,14 +53,6 @@ _TERMINAL = ".!?…"
 _CLOSING = "“”\"»«’')"
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    sentence: Sentence
-    stems: frozenset[str]
-    score: float
-    order: tuple[int, int]
-
-
 def _complete(text: str) -> bool:
     stripped = text.rstrip(_CLOSING)
     return bool(stripped) and stripped[-1] in _TERMINAL
@@ -78,14 +70,14 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _cross_source(
-    candidate: _Candidate, others: Mapping[str, float], norm: float, idf: Mapping[str, float]
+    stems: frozenset[str], others: Mapping[str, float], norm: float, idf: Mapping[str, float]
 ) -> float:
     """Cosine of a sentence's IDF-weighted stems with the other sources' weighted stems."""
-    if not norm or not candidate.stems:
+    if not norm or not stems:
         return 0.0
-    stems = sorted(candidate.stems)  # a fixed order: the sums do not depend on hashing
-    weights = [idf.get(stem, 1.0) for stem in stems]
-    dot = math.fsum(w * others.get(stem, 0.0) for w, stem in zip(weights, stems, strict=True))
+    ordered = sorted(stems)  # a fixed order: the sums do not depend on hashing
+    weights = [idf.get(stem, 1.0) for stem in ordered]
+    dot = math.fsum(w * others.get(stem, 0.0) for w, stem in zip(weights, ordered, strict=True))
     return dot / (norm * math.sqrt(math.fsum(w * w for w in weights)))
 
 
@@ -99,19 +91,39 @@ def document_frequencies(items: Sequence[Item], stopwords: frozenset[str]) -> di
 
 
 def _confirming(
-    candidate: _Candidate, others: Sequence[_Candidate], threshold: float
+    candidate: Candidate, others: Sequence[Candidate], outlet: Mapping[str, str]
 ) -> tuple[str, ...]:
+    """Article ids of other outlets with a near-identical sentence (never the same outlet)."""
     own = candidate.sentence.source
     found: list[str] = []
+    seen = {outlet[own]}
     for other in others:
         source = other.sentence.source
         if (
-            source != own
-            and source not in found
-            and _jaccard(candidate.stems, other.stems) >= (threshold)
+            outlet[source] not in seen
+            and _jaccard(candidate.stems, other.stems) >= NEAR_DUPLICATE_JACCARD
         ):
             found.append(source)
+            seen.add(outlet[source])
     return tuple(found)
+
+
+def _other_vectors(
+    everything: Sequence[Candidate], idf: Mapping[str, float]
+) -> dict[str, tuple[dict[str, float], float]]:
+    """Per source, the IDF-weighted stems of what the story's other sources say, and norm."""
+    by_source: dict[str, Counter[str]] = {}
+    for candidate in everything:
+        by_source.setdefault(candidate.sentence.source, Counter()).update(candidate.stems)
+    vectors: dict[str, tuple[dict[str, float], float]] = {}
+    for source in by_source:
+        vector: dict[str, float] = {}
+        for other, counts in by_source.items():
+            if other != source:
+                for stem, count in counts.items():
+                    vector[stem] = vector.get(stem, 0.0) + count * idf.get(stem, 1.0)
+        vectors[source] = (vector, math.sqrt(math.fsum(v * v for v in vector.values())))
+    return vectors
 
 
 def assemble_story(
@@ -121,120 +133,128 @@ def assemble_story(
     lang: Language,
     idf: Mapping[str, float] | None = None,
 ) -> Story | None:
-    """Build one story from items about the same event; None if no sentence qualifies."""
+    """Build one story from items about the same event; None if no sentence qualifies.
+
+    This is the one selection routine: a summary of an article is the story of its items.
+
+    Args:
+        items: The items of the story, any order.
+        settings: Sentence lengths and the number of sentences.
+        lang: Language tables.
+        idf: Rarity of each stem in the whole batch (weights cross-source similarity).
+    """
     ordered = [item for _, item in sorted(enumerate(items), key=_first_report_key)]
-    candidates: list[_Candidate] = []
-    per_item: list[list[_Candidate]] = []
-    everything: list[_Candidate] = []
-    for rank, item in enumerate(ordered):
+    kept, versions = drop_versions(ordered, stopwords=lang.stopwords)
+    outlet = {item.source.id: outlet_key(item.source) for item in kept}
+    refs = lang.references
+    base: list[tuple[Sentence, frozenset[str], float, int]] = []
+    for rank, item in enumerate(kept):
         texts = [s.text for s in item.sentences]
         scores = score_sentences(texts, title=item.source.title, stopwords=lang.stopwords)
-        mine: list[_Candidate] = []
         for sentence, score in zip(item.sentences, scores, strict=True):
-            candidate = _Candidate(
-                sentence=sentence,
-                stems=frozenset(content_stems(sentence.text, lang.stopwords)),
-                score=score,
-                order=(rank, sentence.index),
-            )
-            everything.append(candidate)
-            length = len(sentence.text)
-            if settings.min_sentence_chars <= length <= settings.max_sentence_chars and _complete(
-                sentence.text
-            ):
-                mine.append(candidate)
-        mine.sort(key=lambda c: (-c.score, c.order))
-        per_item.append(mine)
-        candidates.extend(mine)
-    if not candidates:
+            stems = frozenset(content_stems(sentence.text, lang.stopwords))
+            base.append((sentence, stems, score, rank))
+    if not base:
         return None
-    support: dict[tuple[int, int], tuple[str, ...]] = {}
-    cross: dict[tuple[int, int], float] = {}
+
+    def plain(entry: tuple[Sentence, frozenset[str], float, int]) -> Candidate:
+        sentence, stems, score, rank = entry
+        length = len(sentence.text)
+        complete = length <= settings.max_sentence_chars and _complete(sentence.text)
+        eligible = complete and (
+            length >= settings.min_sentence_chars or is_short_lead(sentence, refs)
+        )
+        return Candidate(sentence, stems, score, rank, eligible=eligible, complete=complete)
+
+    everything = [plain(entry) for entry in base]
     weights = idf or {}
-    by_source: dict[str, Counter[str]] = {}
-    for candidate in everything:
-        by_source.setdefault(candidate.sentence.source, Counter()).update(candidate.stems)
-    other_vectors: dict[str, tuple[dict[str, float], float]] = {}
-    for source in by_source:
-        vector: dict[str, float] = {}
-        for other, counts in by_source.items():
-            if other != source:
-                for stem, count in counts.items():
-                    vector[stem] = vector.get(stem, 0.0) + count * weights.get(stem, 1.0)
-        norm = math.sqrt(math.fsum(v * v for v in vector.values()))
-        other_vectors[source] = (vector, norm)
-    for mine in per_item:
-        for candidate in mine[:SUPPORT_CANDIDATES]:
-            support[candidate.order] = _confirming(candidate, everything, NEAR_DUPLICATE_JACCARD)
-            if len(by_source) > 1:
-                vector, norm = other_vectors[candidate.sentence.source]
-                cross[candidate.order] = _cross_source(candidate, vector, norm, weights)
-
-    # Figures only where they can change the choice: the best candidates of each item.
-    has_figure = {
-        c.order
-        for mine in per_item
-        for c in mine[:SUPPORT_CANDIDATES]
-        if extract_figures(c.sentence.text, source=c.sentence.source, lang=lang)
-    }
-
-    def final(candidate: _Candidate) -> float:
+    several = len({c.sentence.source for c in everything}) > 1
+    vectors = _other_vectors(everything, weights) if several else {}
+    # Boosts only where they can change the choice: each item's best eligible candidates.
+    best: set[tuple[str, int]] = set()
+    for rank in range(len(kept)):
+        mine = sorted(
+            (c for c in everything if c.rank == rank and c.eligible),
+            key=lambda c: (-c.score, c.sentence.index),
+        )
+        best.update(c.key for c in mine[:SUPPORT_CANDIDATES])
+    support: dict[tuple[str, int], tuple[str, ...]] = {}
+    boosted: list[Candidate] = []
+    for c in everything:
+        if c.key not in best:
+            boosted.append(c)
+            continue
+        support[c.key] = _confirming(c, everything, outlet)
+        cross = 0.0
+        if several:
+            vector, norm = vectors[c.sentence.source]
+            cross = _cross_source(c.stems, vector, norm, weights)
+        figure = bool(extract_figures(c.sentence.text, source=c.sentence.source, lang=lang))
         # Every boost is relative to the sentence's own score (an expected F1 with a
         # teaser, 0..1), so none of them can lift a poor sentence on its own.
-        return candidate.score * (
+        factor = (
             1.0
-            + SUPPORT_BONUS * len(support.get(candidate.order, ()))
-            + CROSS_SOURCE_WEIGHT * cross.get(candidate.order, 0.0)
-            + (FIGURE_BONUS if candidate.order in has_figure else 0.0)
+            + SUPPORT_BONUS * len(support[c.key])
+            + CROSS_SOURCE_WEIGHT * cross
+            + (FIGURE_BONUS if figure else 0.0)
         )
-
-    chosen: list[_Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (-final(c), c.order)):
-        if len(chosen) == settings.sentences_per_story:
-            break
-        if chosen and cross.get(candidate.order, 1.0) < MIN_CROSS_SOURCE:
-            continue
-        if any(_jaccard(candidate.stems, c.stems) >= REDUNDANT_JACCARD for c in chosen):
-            continue
-        chosen.append(candidate)
-    lead, rest = chosen[0], sorted(chosen[1:], key=lambda c: c.order)
+        boosted.append(
+            replace(c, score=c.score * factor, side_note=several and cross < MIN_CROSS_SOURCE)
+        )
+    chosen = choose_sentences(boosted, n=settings.sentences_per_story, refs=refs)
+    if not chosen:
+        return None
     sentences = tuple(
         StorySentence(
             text=c.sentence.text,
             source=c.sentence.source,
-            confirmed_by=support.get(c.order)
-            or _confirming(c, everything, NEAR_DUPLICATE_JACCARD),
+            confirmed_by=support.get(c.key) or _confirming(c, everything, outlet),
         )
-        for c in (lead, *rest)
+        for c in chosen
     )
     sources: dict[str, Source] = {}
-    for item in ordered:
+    for item in kept:
         known = sources.get(item.source.id)
         # A ticker is named by its first entry here (headline and time), not by its intro.
         if known is None or (known.time_label is None and item.source.time_label):
             sources[item.source.id] = item.source
-    title_item = _title_item(ordered, lead, everything)
+    title_item = _title_item(kept, chosen[0], everything, versions, lang.stopwords)
     return Story(
         title=title_item.source.title,
         sentences=sentences,
         sources=tuple(sources.values()),
         items=tuple(item.id for item in ordered),
-        weight=sum(final(c) for c in chosen) + ITEM_WEIGHT * len(ordered),
+        weight=sum(c.score for c in chosen) + ITEM_WEIGHT * len(ordered),
     )
 
 
 def _title_item(
-    ordered: Sequence[Item], lead: _Candidate, everything: Sequence[_Candidate]
+    ordered: Sequence[Item],
+    lead: Candidate,
+    everything: Sequence[Candidate],
+    versions: Mapping[str, Sequence[Item]],
+    stopwords: frozenset[str],
 ) -> Item:
     """Return the item whose headline names the story.
 
-    That is the lead sentence's item, else one that says the same as the lead, else the first
-    with a headline, else the lead's.
+    That is the lead sentence's item, else a version of it with a headline, else one that
+    says the same as the lead, else the first with a headline, else the lead's.
     """
     by_id = {item.id: item for item in ordered}
     own = by_id[lead.sentence.item]
     if own.headline:
         return own
+    titled = [version for version in versions.get(own.id, ()) if version.headline]
+    for version in titled:
+        # The version that prints the lead itself is the one its headline is about.
+        if any(
+            _jaccard(lead.stems, frozenset(content_stems(s.text, stopwords)))
+            >= NEAR_DUPLICATE_JACCARD
+            for s in version.sentences
+        ):
+            return version
+    if titled:
+        return titled[0]
     for other in everything:
         item = by_id[other.sentence.item]
         if item.headline and _jaccard(lead.stems, other.stems) >= NEAR_DUPLICATE_JACCARD:
@@ -258,32 +278,80 @@ def build_stories(
     """
     stories: list[Story] = []
     idf = document_frequencies(items, lang.stopwords)
-    for group in group_items(items, stopwords=lang.stopwords):
-        story = assemble_story([items[i] for i in group], settings=settings, lang=lang, idf=idf)
+    unique, copies = _without_copies(items)
+    for group in group_items(unique, stopwords=lang.stopwords):
+        story = assemble_story([unique[i] for i in group], settings=settings, lang=lang, idf=idf)
         if story is not None:
-            stories.append(story)
+            extra = tuple(c for i in group for c in copies.get(unique[i].id, ()))
+            stories.append(replace(story, items=story.items + extra) if extra else story)
     return tuple(story for _, story in sorted(enumerate(stories), key=_story_key))
+
+
+def _without_copies(items: Sequence[Item]) -> tuple[list[Item], dict[str, tuple[str, ...]]]:
+    """The items with word-for-word copies left out, and the ids of each one's copies.
+
+    A copy (the same sentences under another id: one agency text on many sites) is a
+    version of the first; left in, hundreds of copies would share every term, exceed the
+    grouping's posting caps and never be grouped. Their ids join the first's story, so they
+    count as shown with it.
+    """
+    first: dict[tuple[str, ...], Item] = {}
+    copies: dict[str, tuple[str, ...]] = {}
+    unique: list[Item] = []
+    for item in items:
+        key = tuple(s.text for s in item.sentences)
+        original = first.get(key)
+        if original is None:
+            first[key] = item
+            unique.append(item)
+        else:
+            copies[original.id] = (*copies.get(original.id, ()), item.id)
+    return unique, copies
 
 
 def story_figures(
     story: Story, items: Sequence[Item], settings: DigestOptions, lang: Language
 ) -> tuple[Figure, ...]:
-    """Return the key figures of a story's items, those of its chosen sentences first."""
-    return reconcile_figures(
+    """Return the key figures of a story's items, those of its chosen sentences first.
+
+    Only the story's sources count (a version dropped for a fuller one is not a source), and
+    a figure is never confirmed by another article of its own outlet.
+    """
+    outlet = {s.id: outlet_key(s) for s in story.sources}
+    figures = reconcile_figures(
         [
             figure
             for item in items
+            if item.source.id in outlet
             for sentence in item.sentences
             for figure in extract_figures(
-                sentence.text,
-                source=sentence.source,
-                lang=lang,
-                source_label=figure_source_label(item.source),
+                sentence.text, source=sentence.source, lang=lang, source_label=item.source.name
             )
         ],
         key_sentences=frozenset(s.text for s in story.sentences),
         limit=settings.figures_per_story,
     )
+    return tuple(
+        replace(
+            figure,
+            confirmed_by=_other_outlets(figure.source, figure.confirmed_by, outlet),
+        )
+        for figure in figures
+    )
+
+
+def _other_outlets(
+    own: str, confirming: Sequence[str], outlet: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The confirming article ids, one per outlet, none of the outlet of ``own``."""
+    seen = {outlet.get(own, own)}
+    kept: list[str] = []
+    for source in confirming:
+        key = outlet.get(source, source)
+        if key not in seen:
+            kept.append(source)
+            seen.add(key)
+    return tuple(kept)
 
 
 def make_digest(

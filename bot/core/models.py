@@ -6,8 +6,40 @@ store and the bot without copies.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+
+#: The host of a URL (``https://www.zeit.de/…`` -> ``www.zeit.de``), without user or port.
+_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)")
+#: Host prefixes that name no outlet (``www.zeit.de`` and ``m.zeit.de`` are ``zeit.de``).
+_HOST_PREFIXES = ("www.", "m.", "mobil.", "mobile.", "amp.")
+#: A label made from a title is cut at a word boundary before this many characters: long
+#: enough to recognise the article (``Die Verteidigungsminister reden miteinander``), short
+#: enough to stand inline after a sentence.
+LABEL_MAX_CHARS = 48
+
+
+def url_domain(url: str | None) -> str | None:
+    """Return the site's domain of ``url`` (``zeit.de``), or None if it has none."""
+    match = _HOST_RE.match(url or "")
+    if match is None:
+        return None
+    host = match.group(1).lower().rstrip(".")
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix) :]
+            break
+    return host if "." in host else None
+
+
+def short_title(title: str) -> str:
+    """Return ``title`` cut at a word boundary to at most ``LABEL_MAX_CHARS`` (with ``…``)."""
+    text = " ".join(title.split()).rstrip(" …")
+    if len(text) <= LABEL_MAX_CHARS:
+        return text
+    cut = text[: LABEL_MAX_CHARS - 2].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + " …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +97,28 @@ class Source:
 
     @property
     def name(self) -> str:
-        """The name to show for this source: outlet, else agency, else title and id."""
-        if self.outlet:
-            return self.outlet
-        if self.agency:
-            return self.agency
-        return f"{self.title} ({self.id})" if self.title else self.id
+        """The name a reader sees for this source, never an internal id.
+
+        The outlet, else the site's domain, else the news agency whose copy it is, else the
+        article's short title; the id only when there is nothing else (no title at all).
+        """
+        return (
+            self.outlet
+            or url_domain(self.url)
+            or self.agency
+            or short_title(self.title)
+            or self.id
+        )
+
+    @property
+    def named_by_title(self) -> bool:
+        """True when ``name`` is the short title (no outlet, domain or agency is known)."""
+        return not (self.outlet or url_domain(self.url) or self.agency)
 
     @property
     def short_name(self) -> str:
-        """A short name for inline credits: outlet, else agency, else the article id."""
-        return self.outlet or self.agency or self.id
+        """The name for inline credits (the same as ``name``: there is no shorter true one)."""
+        return self.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,15 @@ them in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.clean import clean_article
-from bot.core.digest import make_digest
-from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
+from bot.core.digest import build_stories, make_digest, story_figures
 from bot.core.language import Language
-from bot.core.models import Article, Digest, Figure, Item
+from bot.core.models import Article, Digest, Figure, Item, Story
 from bot.core.options import DigestOptions
-from bot.core.scoring import score_sentences, select_sentences
 
 
 def clean_articles(
@@ -39,48 +38,38 @@ def build_digest(
     return make_digest(items, settings=settings, lang=lang, created=created)
 
 
+def _article_story(
+    article: Article, *, n: int | None, settings: DigestOptions, lang: Language
+) -> tuple[tuple[Item, ...], Story | None]:
+    """The story of ``article`` alone: the lead story of its one-article digest.
+
+    An article is one item, so this is the digest's selection applied to a one-item story
+    (a live ticker gives one item per entry: its top story is the one shown first).
+    """
+    items = clean_articles([article], settings=settings, lang=lang)
+    options = settings if n is None else replace(settings, sentences_per_story=n)
+    stories = build_stories(items, settings=options, lang=lang)
+    if not stories:
+        return (), None
+    by_id = {item.id: item for item in items}
+    return tuple(by_id[i] for i in stories[0].items), stories[0]
+
+
 def summarize_article(
     article: Article, *, n: int, settings: DigestOptions, lang: Language
 ) -> tuple[str, ...]:
-    """Return the ``n`` best sentences of one article alone, in text order."""
-    return _summary(clean_articles([article], settings=settings, lang=lang), n, settings, lang)
+    """Return the ``n`` sentences that tell one article's news, in the order shown.
 
-
-def _summary(
-    items: Sequence[Item], n: int, settings: DigestOptions, lang: Language
-) -> tuple[str, ...]:
-    sentences = [s.text for item in items for s in item.sentences]
-    # Only a real headline helps the scorer; a title made from the first sentence repeats it.
-    title = items[0].source.title if items and items[0].headline else ""
-    scores = score_sentences(sentences, title=title, stopwords=lang.stopwords)
-    chosen = select_sentences(
-        sentences,
-        scores,
-        n=n,
-        min_chars=settings.min_sentence_chars,
-        max_chars=settings.max_sentence_chars,
-    )
-    if not chosen and sentences:
-        # Every sentence is too short (a brief note): take them rather than saying nothing.
-        # Overlong ones stay out: extracts are never longer than max_sentence_chars.
-        chosen = select_sentences(sentences, scores, n=n, max_chars=settings.max_sentence_chars)
-    return tuple(sentences[i] for i in chosen)
+    The same routine as a digest's story (``bot.core.digest.assemble_story``): ``n = 1``
+    gives the lead of the one-article digest, and ``n = 3`` its first story.
+    """
+    _, story = _article_story(article, n=n, settings=settings, lang=lang)
+    return tuple(s.text for s in story.sentences) if story else ()
 
 
 def article_figures(
     article: Article, *, settings: DigestOptions, lang: Language
 ) -> tuple[Figure, ...]:
-    """Return the key figures of one article, those of its best sentences first."""
-    items = clean_articles([article], settings=settings, lang=lang)
-    figures = [
-        figure
-        for item in items
-        for sentence in item.sentences
-        for figure in extract_figures(
-            sentence.text,
-            source=sentence.source,
-            lang=lang,
-            source_label=figure_source_label(item.source),
-        )
-    ]
-    return reconcile_figures(figures, key_sentences=frozenset(_summary(items, 3, settings, lang)))
+    """Return the key figures of one article: those of its one-article story, as /zahlen."""
+    items, story = _article_story(article, n=None, settings=settings, lang=lang)
+    return story_figures(story, items, settings, lang) if story else ()

@@ -1,4 +1,4 @@
-"""Scoring: how well each sentence of one article tells its news, and picking the best.
+"""Scoring: how well each sentence of one article tells its news.
 
 A good summary sentence says what a newspaper's own teaser would say, in about as few words.
 So the score of a sentence is its *expected teaser overlap*: the F1 of the words it shares
@@ -9,9 +9,9 @@ and names) or as numbers are likely; a word used once near the end is not. Divid
 sentence's length in words makes a long sentence pay for its extra words, as a reader does.
 
 The score is an F1 and lies in 0..1 in every article, with no per-article rescaling, so the
-digest can compare the sentences of different sources with it. Sentences that cannot stand
-alone (starting with a pronoun or a connective, or asking a question) are multiplied by
-``DEPENDENT_FACTOR``.
+digest can compare the sentences of different sources with it. Whether a sentence can stand
+alone is not scored here: ``bot.core.selection`` never shows one that leans on a sentence
+not shown (``bot.core.references``).
 
 The word model's coefficients were fitted (logistic regression: is the word in the teaser?)
 on the even rows of ``10kgnad_teaser/pairs_test.jsonl`` only; the odd rows are the held-out
@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.core.words import WORD_RE, jaccard, stem, tokenize
+from bot.core.words import stem
 
 # --- the word model: log-odds that a word of the article appears in its teaser -------------
 # Fitted on the even rows of 10kgnad_teaser/pairs_test.jsonl (15,000 words of 329 articles,
@@ -56,26 +56,9 @@ WORD_IN_TITLE = 1.0
 # Measured, not tuned (10, 16 and 20 did no better on the even rows).
 TEASER_TOKENS = 13.3
 
-# Multiplier for a sentence that leans on the one before it (``Er``, ``Dabei``, ``Doch``) or
-# asks a question: readers of a digest see it without context. Chosen by hand for readers,
-# not for ROUGE: on the even rows 0.85 costs 0.1 ROUGE-1 point against 1.0 (0.7 costs 0.2).
-DEPENDENT_FACTOR = 0.85
-
-# First words that make a sentence depend on the one before it (lower case).
-_DEPENDENT_OPENERS_TEXT = """
-er sie es ihr ihre ihren ihrem sein seine seinen seinem dies diese dieser dieses diesen
-dabei damit dafür dagegen daher darum deshalb deswegen doch aber außerdem zudem
-trotzdem dennoch allerdings jedoch dann danach somit also dort denn und oder sondern
-ebenfalls ebenso stattdessen demnach dazu
-"""
-DEPENDENT_OPENERS = frozenset(_DEPENDENT_OPENERS_TEXT.split())
-
 # Stem-set Jaccard at or above which two sentences count as saying the same thing.
 # Chosen by hand: above 0.6 only reworded copies of one sentence remain.
 NEAR_DUPLICATE_JACCARD = 0.6
-
-# Quotation marks and brackets that may stand before a sentence's first word.
-_OPENING_MARKS = '"(\u201e\u00bb\u00ab\u201a'
 
 # Cap of the lateness feature (sentence index), see WORD_LATENESS.
 _LATENESS_CAP = 10
@@ -98,7 +81,7 @@ def score_sentences(
     tokens = [_words(sentence) for sentence in sentences]
     probability = _probabilities(_features(tokens, sentences, title, stopwords))
     scores = []
-    for sentence, words in zip(sentences, tokens, strict=True):
+    for words in tokens:
         if not words:
             scores.append(0.0)
             continue
@@ -106,7 +89,7 @@ def score_sentences(
         expected = sum(probability[word] for word in dict.fromkeys(w for w, _ in words))
         overlap = min(expected, TEASER_TOKENS)
         score = 2 * overlap / (len(words) + TEASER_TOKENS)
-        scores.append(score * (DEPENDENT_FACTOR if _is_dependent(sentence) else 1.0))
+        scores.append(score)
     return tuple(scores)
 
 
@@ -126,37 +109,6 @@ def word_features(
     can refit the weights on exactly what the scorer sees.
     """
     return _features([_words(sentence) for sentence in sentences], sentences, title, stopwords)
-
-
-def select_sentences(
-    sentences: Sequence[str],
-    scores: Sequence[float],
-    *,
-    n: int,
-    min_chars: int = 0,
-    max_chars: int | None = None,
-) -> tuple[int, ...]:
-    """Return the indices of the best ``n`` sentences, in text order.
-
-    Only sentences of ``min_chars`` to ``max_chars`` characters are candidates: an overlong
-    sentence is skipped, never cut. A sentence that nearly repeats one already chosen is
-    skipped too. Ties go to the earlier sentence.
-    """
-    ranked = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
-    chosen: list[int] = []
-    chosen_words: list[set[str]] = []
-    for index in ranked:
-        if len(chosen) >= n:
-            break
-        length = len(sentences[index])
-        if length < min_chars or (max_chars is not None and length > max_chars):
-            continue
-        words = {stem(word) for word in tokenize(sentences[index])}
-        if any(jaccard(words, other) >= NEAR_DUPLICATE_JACCARD for other in chosen_words):
-            continue
-        chosen.append(index)
-        chosen_words.append(words)
-    return tuple(sorted(chosen))
 
 
 def _probabilities(features: dict[str, tuple[float, ...]]) -> dict[str, float]:
@@ -240,11 +192,3 @@ def _repeats_body(title: str, sentences: Sequence[str]) -> bool:
     # with "…": such a title would only count the first sentence twice.
     head = title.rstrip("….").strip()
     return not head or any(sentence.startswith(head) for sentence in sentences)
-
-
-def _is_dependent(sentence: str) -> bool:
-    text = sentence.strip()
-    if text.endswith("?"):
-        return True
-    first = WORD_RE.match(text.lstrip(_OPENING_MARKS))
-    return first is not None and first.group().lower() in DEPENDENT_OPENERS

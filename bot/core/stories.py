@@ -5,15 +5,22 @@ come from an inverted index over each item's top terms, so the cost grows with t
 items times the few items that share a distinctive term with it, not with all pairs. Pairs are
 merged most similar first (centroid linkage): two groups join only if their centroids are
 similar enough, which keeps a chain of loosely related items from collapsing into one story.
+
+Time counts: items published days apart need more in common to be one story than items of
+the same morning (``required_similarity``), and a numbered stage of a series (``3. Etappe``
+after ``2. Etappe``, ``5. Spieltag``) is its own event whatever else the reports share.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
+from bot.core.clean import MONTHS
 from bot.core.models import Item
 from bot.core.words import content_stems
 
@@ -44,7 +51,61 @@ SHARED_SENTENCE_MIN_STEMS = 8
 #: ... unless the sentence stands in more items than this (then it is boilerplate).
 SHARED_SENTENCE_MAX_ITEMS = 3
 
+#: Items published at most this many hours apart are "the same news cycle": the plain
+#: MERGE_SIMILARITY applies. 36 hours covers an evening report and the next day's follow-up
+#: of one event.
+SAME_CYCLE_HOURS = 36.0
+#: Items further apart need this much similarity (up to a week): a later report of the same
+#: event repeats its main terms, a new event of the same topic (an announcement and the
+#: launch weeks later, the next stage of a race) shares fewer. Between the same-event range
+#: of the seeds (0.35-0.9) and the MERGE_SIMILARITY floor; re-run tests/core/test_stories.py.
+APART_SIMILARITY = 0.5
+#: ... and items more than this many days apart are one story only if near-identical.
+APART_DAYS = 7.0
+#: Similarity for items more than APART_DAYS apart: only a reprint of one text.
+DISTANT_SIMILARITY = 0.8
+#: A numbered stage of a series: ``3. Etappe``, ``2. Runde``, ``5. Spieltag`` (ordinal and
+#: a capitalised noun). Dates (``3. Oktober``) are left out: a follow-up has another date.
+_STAGE_RE = re.compile(r"\b(\d{1,3})\.\s+([A-ZÄÖÜ][a-zäöüß]{2,})\b")
+_MONTHS = frozenset((*MONTHS, "Jänner"))
+
 Vector = dict[str, float]
+
+
+def required_similarity(hours_apart: float | None) -> float:
+    """Return the centroid similarity two groups published ``hours_apart`` need to join.
+
+    Unknown times (None) are treated as the same news cycle.
+    """
+    if hours_apart is None or hours_apart <= SAME_CYCLE_HOURS:
+        return MERGE_SIMILARITY
+    if hours_apart <= APART_DAYS * 24:
+        return APART_SIMILARITY
+    return DISTANT_SIMILARITY
+
+
+def stages(item: Item) -> dict[str, frozenset[int]]:
+    """Return the numbered stages an item's title and first sentence name, per noun."""
+    text = " ".join([item.source.title, *(s.text for s in item.sentences[:1])])
+    found: dict[str, set[int]] = {}
+    for number, noun in _STAGE_RE.findall(text):
+        if noun not in _MONTHS:
+            found.setdefault(noun, set()).add(int(number))
+    return {noun: frozenset(numbers) for noun, numbers in found.items()}
+
+
+def _other_stage(a: dict[str, frozenset[int]], b: dict[str, frozenset[int]]) -> bool:
+    return any(noun in b and not numbers & b[noun] for noun, numbers in a.items())
+
+
+def _hours_apart(
+    a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None
+) -> float | None:
+    """The widest gap between two groups' publication times (None if either is unknown)."""
+    if a is None or b is None:
+        return None
+    widest = max(abs((a[1] - b[0]).total_seconds()), abs((b[1] - a[0]).total_seconds()))
+    return widest / 3600
 
 
 def _vectors(items: Sequence[Item], stopwords: frozenset[str]) -> list[Vector]:
@@ -134,10 +195,18 @@ def _shared_sentence_pairs(
     return pairs
 
 
+def _join_spans(
+    a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None
+) -> tuple[datetime, datetime] | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
+
+
 def group_items(
     items: Sequence[Item], *, stopwords: frozenset[str]
 ) -> tuple[tuple[int, ...], ...]:
-    """Group items about the same event.
+    """Group items about the same event (published close enough, not another stage).
 
     Returns:
         Groups of item indices, each in input order, the groups ordered by their first item.
@@ -160,13 +229,21 @@ def group_items(
             i = parent[i]
         return i
 
+    span: dict[int, tuple[datetime, datetime] | None] = {
+        i: (item.source.published, item.source.published) if item.source.published else None
+        for i, item in enumerate(items)
+    }
+    stage: dict[int, dict[str, frozenset[int]]] = {i: stages(item) for i, item in enumerate(items)}
     for similarity, a, b in edges:
         if similarity < MERGE_SIMILARITY:
             break
         ra, rb = find(a), find(b)
-        if ra == rb or (
-            (a, b) not in shared and cosine(centroid[ra], centroid[rb]) < MERGE_SIMILARITY
-        ):
+        if ra == rb or _other_stage(stage[ra], stage[rb]):
+            continue
+        needed = required_similarity(_hours_apart(span[ra], span[rb]))
+        if (a, b) in shared and needed == MERGE_SIMILARITY:
+            pass  # agency copy of the same news cycle: one event whatever else they say
+        elif cosine(centroid[ra], centroid[rb]) < needed or similarity < needed:
             continue
         root, other = min(ra, rb), max(ra, rb)
         parent[other] = root
@@ -174,6 +251,11 @@ def group_items(
         for term, weight in centroid.pop(other).items():
             merged[term] = merged.get(term, 0.0) + weight
         centroid[root] = merged
+        span[root] = _join_spans(span[root], span.pop(other))
+        joined = dict(stage[root])
+        for noun, numbers in stage.pop(other).items():
+            joined[noun] = joined.get(noun, frozenset()) | numbers
+        stage[root] = joined
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for index in range(len(items)):
         groups[find(index)].append(index)

@@ -31,6 +31,8 @@ EXCHANGE, EXCHANGE_FOLLOW_UP = "000_4705e40d4dd64efe", "001_fdf571903e5f5aab"
 STRIKE = Article(
     id="streik",
     title="Bahn streikt",
+    # A feed article carries its time: the newest single-source story ranks first.
+    published=datetime(2024, 6, 26, 12, 0, tzinfo=BERLIN),
     text="Die Gewerkschaft GDL hat für Donnerstag einen bundesweiten Streik im Personenverkehr "
     "angekündigt. Betroffen sind rund 5.000 Verbindungen im Fern- und Regionalverkehr der "
     "Deutschen Bahn.",

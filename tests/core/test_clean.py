@@ -138,7 +138,8 @@ def test_metadata_from_clutter() -> None:
     (item,) = clean(text)
     source = item.source
     assert source.title == "Das Gesetz ist beschlossen"
-    assert source.outlet == "Deutschlandfunk"
+    # The program note names a broadcaster that covered the topic, not the publisher.
+    assert source.outlet is None
     assert source.agency == "dpa"
     assert source.credits == ("Max Muster / AFP",)
     assert source.published is not None
@@ -164,7 +165,7 @@ def test_unknown_outlet_stays_unknown() -> None:
     (item,) = clean(f"{BODY} Das berichtete die Agentur Interfax.")
     assert item.source.outlet is None
     assert item.source.agency is None
-    assert item.source.name == f"{item.source.title} (a1)"
+    assert item.source.name == "Der Bundestag hat am Donnerstag ein neues …"
 
 
 TICKER = """Nahost-Ticker: Die Lage am Abend

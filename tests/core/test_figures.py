@@ -638,7 +638,8 @@ def test_seed_digest_shows_the_key_figures_with_confirmation():
         ("jeweils 390", "Menschen", ("001_fdf571903e5f5aab",)),
         ("jeweils 270", "Kriegsgefangene", ("001_fdf571903e5f5aab",)),
         ("120", "Zivilisten", ("001_fdf571903e5f5aab",)),
-        ("je 1.000", "Gefangene", ("000_4705e40d4dd64efe",)),
+        # 000's sentence: the story now shows 000's sentences (it opens with 000's teaser).
+        ("jeweils 1.000", "Gefangene", ("001_fdf571903e5f5aab",)),
         ("387", "Männer", ()),
         ("1.348", "russische Soldaten", ()),
         ("mehr als 6.000", "ukrainische Kriegsgefangene", ()),

@@ -107,3 +107,82 @@ def test_stories_with_more_sources_come_first() -> None:
     )
     assert [len(s.sources) for s in stories] == [2, 1, 1]
     assert {s.id for s in stories[0].sources} == {"a1", "a3"}
+
+
+def _dated(*pairs: tuple[str, str]) -> list[Item]:
+    from datetime import datetime
+
+    return [
+        item
+        for n, (text, when) in enumerate(pairs)
+        for item in clean_article(
+            Article(id=f"a{n}", text=text, published=datetime.fromisoformat(when)),
+            lang=LANG,
+            zone=BERLIN,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ("2024-06-26T18:00:00+02:00", ((0, 1),)),
+        ("2024-06-29T08:00:00+02:00", ((0,), (1,))),
+        ("2024-07-24T08:00:00+02:00", ((0,), (1,))),
+    ],
+    ids=["same-day", "three-days-apart", "four-weeks-apart"],
+)
+def test_items_far_apart_need_more_in_common(
+    second: str, expected: tuple[tuple[int, ...], ...]
+) -> None:
+    # Same topic, partly other words: enough for one news cycle, not across days.
+    later = (
+        "Passau räumt auf\n\nNach dem Hochwasser der Donau räumt Passau die Altstadt auf. "
+        "Die Feuerwehr entfernt die Sandsäcke an der Uferpromenade, die Menschen kehren in "
+        "ihre Häuser zurück."
+    )
+    items = _dated((FLOOD_A, "2024-06-26T08:00:00+02:00"), (later, second))
+    assert group_items(items, stopwords=LANG.stopwords) == expected
+
+
+def test_required_similarity_grows_with_time() -> None:
+    from bot.core.stories import (
+        APART_SIMILARITY,
+        DISTANT_SIMILARITY,
+        MERGE_SIMILARITY,
+        required_similarity,
+    )
+
+    assert [required_similarity(h) for h in (None, 0.0, 36.0, 37.0, 168.0, 169.0)] == [
+        MERGE_SIMILARITY,
+        MERGE_SIMILARITY,
+        MERGE_SIMILARITY,
+        APART_SIMILARITY,
+        APART_SIMILARITY,
+        DISTANT_SIMILARITY,
+    ]
+
+
+def test_next_stage_of_a_race_is_its_own_story() -> None:
+    stage = (
+        "Tour de France: {n}. Etappe an Pogačar\n\nTadej Pogačar hat die {n}. Etappe der Tour "
+        "de France gewonnen. Der Slowene siegte im Sprint vor Jonas Vingegaard und baute "
+        "seinen Vorsprung in der Gesamtwertung aus."
+    )
+    items = items_of(stage.format(n=2), stage.format(n=3))
+    assert group_items(items, stopwords=LANG.stopwords) == ((0,), (1,))
+    same = items_of(stage.format(n=2), stage.format(n=2))
+    assert group_items(same, stopwords=LANG.stopwords) == ((0, 1),)
+
+
+def test_word_for_word_copies_join_the_first_ones_story() -> None:
+    # More copies than the grouping's posting caps allow: they would never be grouped.
+    copies = [Article(id=f"c{n}", text=FLOOD_A) for n in range(120)]
+    items = [
+        item
+        for article in [*copies, Article(id="b", text=BUDGET)]
+        for item in clean_article(article, lang=LANG, zone=BERLIN)
+    ]
+    stories = build_stories(items, settings=DigestOptions(), lang=LANG)
+    assert [len(s.items) for s in stories] == [120, 1]
+    assert [[x.id for x in s.sources] for s in stories] == [["c0"], ["b"]]

@@ -20,7 +20,8 @@ from tests.e2e.conftest import (
 )
 
 STRIKE = (
-    '{"id": "streik", "title": "Bahn streikt", "text": "Die Gewerkschaft GDL hat für Donnerstag '
+    '{"id": "streik", "title": "Bahn streikt", "published": "2024-06-26T12:00:00+02:00", '
+    '"text": "Die Gewerkschaft GDL hat für Donnerstag '
     "einen bundesweiten Streik im Personenverkehr angekündigt. Betroffen sind rund 5.000 "
     'Verbindungen im Fern- und Regionalverkehr der Deutschen Bahn."}'
 )

@@ -1,9 +1,10 @@
 """Quality gate: Kurzlage's one-sentence summaries against the newspaper's teasers.
 
 A fixed slice of the 10kGNAD teaser set (odd rows, never used for tuning) runs through the
-real pipeline and is scored with the benchmark's ROUGE. The floors live in
-``quality_floors.json``; raise them when the scorer improves, and lower them only in a commit
-that says why.
+real pipeline and is scored with the benchmark's ROUGE. The summary is the lead of the
+article's one-article digest (the one selection routine), so this is what the bot posts.
+The floors live in ``quality_floors.json``; raise them when the scorer improves, and lower
+them only in a commit that says why.
 """
 
 from __future__ import annotations
