@@ -1,6 +1,6 @@
 """Fan-out of one digest to 100 chats through the outbox, against the fake Bot API server.
 
-The fake server (testkit/telegram) enforces Telegram's limits - 30 messages in any second
+The fake server (tests/testkit/telegram) enforces Telegram's limits - 30 messages in any second
 overall, 20 in any minute per group or channel - and answers 429 beyond them. The
 theoretical minimum for n messages of k per chat is what those sliding windows allow at best:
 the first 30 at once, then 30 more each second, i.e. ``ceil(n / 30) - 1`` seconds (and
@@ -33,7 +33,7 @@ from bot.adapters.tables import load_language
 from bot.core.models import Digest
 from bot.core.options import DigestOptions
 from bot.core.pipeline import build_digest
-from testkit.telegram import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
+from tests.testkit.telegram import GLOBAL_LIMIT, GROUP_LIMIT, TOKEN, FakeChat, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 CHATS = 100

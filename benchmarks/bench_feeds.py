@@ -1,6 +1,6 @@
 """Feed polling: one round of 200 unchanged feeds (all 304), and 200 feeds with 1,000 new pages.
 
-The feeds and pages come from the test web server (``testkit/web.py``) on 127.0.0.1, in a
+The feeds and pages come from the test web server (``tests/testkit/web.py``) on 127.0.0.1, in a
 process of its own, with 50 ms added to every answer, as a distant outlet would; each round
 runs in a fresh process, so wall, CPU and peak RSS are the poller's own. All feeds share one
 host here, so ``fetch.per_host`` is set to ``fetch.concurrency`` (16): with real outlets, 200
@@ -29,7 +29,7 @@ from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.poller import FeedPoller
 from bot.adapters.storage import Storage
 from bot.settings import FeedSettings, FetchSettings
-from testkit.web import Route, WebServer, article_page, rss
+from tests.testkit.web import Route, WebServer, article_page, rss
 
 FEEDS = 200
 PAGES_PER_FEED = 5

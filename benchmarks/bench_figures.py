@@ -5,12 +5,12 @@ Gold: the tokens whose UPOS is ``NUM``, merged when adjacent or separated by one
 overlaps it. Each gold sentence is searched on its own, as ``extract_figures`` sees sentences.
 Tuned on the GSD dev file; the test files are reported.
 
-The gold set of key figures and the reconcile cost (``testkit/figure_gold.py``) are reported
+The gold set of key figures and the reconcile cost (``tests/testkit/figure_gold.py``) are reported
 here too.
 
 Usage: ``python -m benchmarks.bench_figures [--corpora ../shared/corpora] [--gold PART]``. The
-measurements live in ``testkit/figure_recall.py`` and ``testkit/figure_gold.py``, shared with
-the tests.
+measurements live in ``tests/testkit/figure_recall.py`` and
+``tests/testkit/figure_gold.py``, shared with the tests.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from bot.core.numbers import FIGURE
-from testkit.figure_gold import HALVES, measure_gold, run_gold
-from testkit.figure_recall import DEV, EXAMPLES, FILES, TARGET_RECALL, Tally, measure
+from tests.testkit.figure_gold import HALVES, measure_gold, run_gold
+from tests.testkit.figure_recall import DEV, EXAMPLES, FILES, TARGET_RECALL, Tally, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 

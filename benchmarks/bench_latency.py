@@ -1,6 +1,6 @@
 """Reply latency while a digest is built: /hilfe and /quelle during a 1,000-article build.
 
-The real bot ``Application`` runs against the fake Bot API server (``testkit.telegram``) with
+The real bot ``Application`` runs against the fake Bot API server (``tests.testkit.telegram``) with
 1,000 10kGNAD articles waiting (after a first digest of 20, which /quelle answers for).
 Readers send /hilfe and /quelle in turn every ``INTERVAL`` seconds, each from its own private
 chat (so Telegram's one-message-per-second limit per chat never delays a reply),
@@ -37,7 +37,7 @@ from bot.adapters.services import services
 from bot.adapters.tables import load_language
 from bot.app import build_application
 from bot.core.pipeline import build_digest
-from testkit.telegram import TOKEN, FakeChat, FakeTelegram
+from tests.testkit.telegram import TOKEN, FakeChat, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("10kgnad/articles_test.jsonl", "10kgnad_teaser/pairs_test.jsonl")

@@ -205,7 +205,7 @@ def alternative_child(name: str, path: Path) -> None:
     from bot.adapters.tables import load_language
     from bot.core.models import Article
     from bot.core.options import DigestOptions
-    from testkit.summaries import Pair, article_sentences
+    from tests.testkit.summaries import Pair, article_sentences
 
     lang = load_language()
     ranker = sumy_system(name.rsplit(" ", 1)[1], lang)

@@ -11,7 +11,7 @@ including what each system needs to give character offsets (SoMaJo with
 pure-Python ones cannot use more, and blingfire's C++ splitter is single-threaded.
 
 Run alone: ``python -m benchmarks.bench_split [CORPORA]``. Loading and scoring live in
-``testkit/segmentation.py``, shared with the tests.
+``tests/testkit/segmentation.py``, shared with the tests.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from testkit.segmentation import (
+from tests.testkit.segmentation import (
     GSD_DEV,
     GSD_TEST,
     PUD_TEST,

@@ -5,10 +5,11 @@ Usage (from the repository root, with the ``bench`` extra installed)::
     python -m benchmarks.bench_summary [--corpora ../shared/corpora]
 
 Every system picks whole sentences from the same cleaned sentences of each article body and
-is scored with ROUGE-1/2/L F1 (``testkit/rouge.py``) against the teaser the newspaper
+is scored with ROUGE-1/2/L F1 (``tests/testkit/rouge.py``) against the teaser the newspaper
 wrote. The teaser and the category are never input. The scorer's weights were tuned on the
 even rows only, so the odd rows are the honest figure. The evaluation itself (pairs, the
-Kurzlage and lead pickers, scoring) is ``testkit/summaries.py``, shared with the quality gate.
+Kurzlage and lead pickers, scoring) is ``tests/testkit/summaries.py``, shared with the quality
+gate.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from bot.adapters.tables import load_language
 from bot.core.language import Language
 from bot.core.options import DigestOptions
 from bot.core.words import WORD_RE, stem
-from testkit.rouge import Rouge, rouge, rouge_tokens
-from testkit.summaries import (
+from tests.testkit.rouge import Rouge, rouge, rouge_tokens
+from tests.testkit.summaries import (
     PAIRS,
     Pair,
     Picker,

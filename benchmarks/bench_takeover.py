@@ -1,6 +1,6 @@
 """Leader takeover time: kill -9 the leading process, time until the standby leads.
 
-Real processes (testkit/leader_process.py) on a fresh database of the test server
+Real processes (tests/testkit/leader_process.py) on a fresh database of the test server
 (KURZLAGE_TEST_DATABASE_URL, as `.ci/run` starts it), polling at the production interval
 (`bot.adapters.leader.POLL_INTERVAL_SECONDS`). Each round kills the leader at a different
 moment of the standby's poll cycle (0.5 s plus 0.3 s more each round), so the kills spread
@@ -21,8 +21,8 @@ import psycopg
 
 from benchmarks.run import _commit, _machine
 from bot.adapters.leader import POLL_INTERVAL_SECONDS
-from testkit.leader_process import elector
-from testkit.postgres import fresh_database, server_url
+from tests.testkit.leader_process import elector
+from tests.testkit.postgres import fresh_database, server_url
 
 KILLS = 10
 LIMIT_SECONDS = 15.0

@@ -1,4 +1,4 @@
-"""PostgreSQL fixtures: the test server (testkit.postgres) and a fresh database per test.
+"""PostgreSQL fixtures: the test server (tests.testkit.postgres) and a fresh database per test.
 
 Where the server cannot be reached a test that needs it is skipped with the reason, except
 under ``CI=true``, where it fails: CI must never pass by skipping the PostgreSQL tests.
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from testkit.postgres import fresh_database, server_url, without_password
+from tests.testkit.postgres import fresh_database, server_url, without_password
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
-"""Telegram's HTML parse mode as the fake server checks it (lives in ``testkit.telegram.html``)."""
+"""Telegram's HTML parse mode as the fake server checks it (in ``tests.testkit.telegram.html``)."""
 
 from __future__ import annotations
 
-from testkit.telegram.html import ALLOWED_TAGS, EntityError, parse_html
+from tests.testkit.telegram.html import ALLOWED_TAGS, EntityError, parse_html
 
 __all__ = ["ALLOWED_TAGS", "EntityError", "parse_html"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import load_settings
-from testkit.web import Route, WebServer, article_page, rss
 from tests.conftest import Run
+from tests.testkit.web import Route, WebServer, article_page, rss
 
 BAHN = [
     "Die Deutsche Bahn streicht im Winter mehrere Fernverbindungen zwischen Berlin und Hamburg.",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from testkit.rouge import Rouge, lcs_length, ngram_f1, rouge, rouge_tokens
+from tests.testkit.rouge import Rouge, lcs_length, ngram_f1, rouge, rouge_tokens
 
 
 @pytest.mark.parametrize(

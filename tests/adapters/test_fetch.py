@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.fetch import Fetcher, RefusedError, build_client
 from bot.errors import FetchError
 from bot.settings import FetchSettings
-from testkit.web import Route, WebServer, article_page
+from tests.testkit.web import Route, WebServer, article_page
 
 PAGE = article_page(
     "Bahn streicht Verbindungen im Winter",

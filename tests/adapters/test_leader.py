@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection
-from testkit.leader_process import elector
+from tests.testkit.leader_process import elector
 
 #: Issue 13: a standby leads within 15 s of the leader's death.
 TAKEOVER_LIMIT_SECONDS = 15.0

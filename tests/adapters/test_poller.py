@@ -15,7 +15,7 @@ from bot.adapters.poller import FeedPoller, FeedReport
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 from bot.settings import FeedSettings, FetchSettings
-from testkit.web import Route, WebServer, article_page, atom, rdf, rss
+from tests.testkit.web import Route, WebServer, article_page, atom, rdf, rss
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 PARAGRAPHS = [

@@ -1,8 +1,8 @@
 import pytest
 
-from testkit.figure_gold import measure_gold
-from testkit.figure_recall import DEV, FILES, measure
 from tests.conftest import CORPORA, CORPORA_MARKS
+from tests.testkit.figure_gold import measure_gold
+from tests.testkit.figure_recall import DEV, FILES, measure
 
 # Floors a little below what benchmarks/bench_figures.py measured at commit time (recall of
 # gold NUM numbers: GSD test 100.0 %, PUD test 99.7 %, GSD dev 99.4 %; key figures outside

@@ -1,7 +1,7 @@
 import pytest
 
-from testkit.segmentation import GSD_TEST, PUD_TEST, kurzlage_starts, load_documents, score
 from tests.conftest import CORPORA, CORPORA_MARKS
+from tests.testkit.segmentation import GSD_TEST, PUD_TEST, kurzlage_starts, load_documents, score
 
 # Floors a little below the F1 measured by benchmarks/bench_split.py (PUD test 0.997, GSD test
 # 0.924, GSD test news 0.912 at commit time): a regression in the splitter or its abbreviation

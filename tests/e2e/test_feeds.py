@@ -8,7 +8,6 @@ import pytest
 
 from bot.adapters.services import services
 from bot.settings import FeedSettings
-from testkit.web import Route, WebServer, article_page, rss
 from tests.e2e import expected
 from tests.e2e.conftest import (
     ADMIN,
@@ -19,6 +18,7 @@ from tests.e2e.conftest import (
     running,
     stored_digest,
 )
+from tests.testkit.web import Route, WebServer, article_page, rss
 
 HAFEN = [
     "Der Hamburger Hafen hat im dritten Quartal deutlich weniger Container umgeschlagen.",

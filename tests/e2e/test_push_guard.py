@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from testkit.web import Route, WebServer, article_page
 from tests.e2e import expected
 from tests.e2e.conftest import ADMIN, CHANNEL_ONE, READER, command, running
+from tests.testkit.web import Route, WebServer, article_page
 
 PUSH_REFUSED = (
     "Diesen Link lade ich nicht: Er zeigt ins interne Netz oder auf etwas anderes als eine"

@@ -17,7 +17,7 @@ import pytest
 
 from bot.adapters.tables import load_language
 from bot.core.options import DigestOptions
-from testkit.summaries import PAIRS, evaluate, kurzlage, lead, load_pairs
+from tests.testkit.summaries import PAIRS, evaluate, kurzlage, lead, load_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"

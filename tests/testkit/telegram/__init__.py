@@ -25,9 +25,9 @@ import os
 # building a ``RetryAfter`` warns, and ``filterwarnings = error`` turns that into a failure.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from testkit.telegram.limits import GLOBAL_LIMIT, GROUP_LIMIT, MAX_TEXT_LENGTH, PRIVATE_LIMIT
-from testkit.telegram.records import BOT_USER, TOKEN, Call, FakeChat, Sent, user
-from testkit.telegram.server import FakeTelegram
+from tests.testkit.telegram.limits import GLOBAL_LIMIT, GROUP_LIMIT, MAX_TEXT_LENGTH, PRIVATE_LIMIT
+from tests.testkit.telegram.records import BOT_USER, TOKEN, Call, FakeChat, Sent, user
+from tests.testkit.telegram.server import FakeTelegram
 
 __all__ = [
     "BOT_USER",

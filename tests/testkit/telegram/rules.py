@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from testkit.telegram.records import BOT_USER, FakeChat
+from tests.testkit.telegram.records import BOT_USER, FakeChat
 
 # BotCommandScope types that name no chat (core.telegram.org/bots/api#botcommandscope).
 SCOPES_WITHOUT_CHAT = {

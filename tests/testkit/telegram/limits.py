@@ -7,7 +7,7 @@ import time
 from collections import deque
 from typing import Any
 
-from testkit.telegram.rules import ApiError
+from tests.testkit.telegram.rules import ApiError
 
 # Telegram's limits (core.telegram.org/bots/faq): (messages, per seconds).
 GLOBAL_LIMIT = (30, 1.0)

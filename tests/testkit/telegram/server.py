@@ -1,5 +1,5 @@
 """The fake Bot API server: HTTP on 127.0.0.1 and the API methods (its state and the
-scenario controls are :mod:`testkit.telegram.scenario`)."""
+scenario controls are :mod:`tests.testkit.telegram.scenario`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from testkit.telegram.html import EntityError, parse_html
-from testkit.telegram.limits import text_too_long
-from testkit.telegram.records import BOT_USER, TOKEN, Call, FakeChat, Sent, user
-from testkit.telegram.rules import (
+from tests.testkit.telegram.html import EntityError, parse_html
+from tests.testkit.telegram.limits import text_too_long
+from tests.testkit.telegram.records import BOT_USER, TOKEN, Call, FakeChat, Sent, user
+from tests.testkit.telegram.rules import (
     ADMIN_RIGHTS,
     SCOPES_WITHOUT_CHAT,
     ApiError,
@@ -20,7 +20,7 @@ from testkit.telegram.rules import (
     forbidden,
     parse_body,
 )
-from testkit.telegram.scenario import Scenario
+from tests.testkit.telegram.scenario import Scenario
 
 
 class _Server(ThreadingHTTPServer):

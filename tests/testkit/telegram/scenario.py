@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from testkit.telegram.limits import RateWindows
-from testkit.telegram.records import Call, FakeChat, Sent, user
-from testkit.telegram.rules import ApiError, member
+from tests.testkit.telegram.limits import RateWindows
+from tests.testkit.telegram.records import Call, FakeChat, Sent, user
+from tests.testkit.telegram.rules import ApiError, member
 
 
 class Scenario:

@@ -17,7 +17,7 @@ from bot.core.language import Language
 from bot.core.models import Article
 from bot.core.options import DigestOptions
 from bot.core.pipeline import clean_articles, summarize_article
-from testkit.rouge import Rouge, rouge
+from tests.testkit.rouge import Rouge, rouge
 
 PAIRS = Path("10kgnad_teaser/pairs_test.jsonl")
 

@@ -1,4 +1,4 @@
-"""A real process contending for the lead: ``python -m testkit.leader_process URL SECONDS``.
+"""A real process contending for the lead: ``python -m tests.testkit.leader_process URL SECONDS``.
 
 Tests and benchmarks start it with :func:`elector`.
 
@@ -47,11 +47,11 @@ def main(url: str, interval: float) -> int:
 
 
 class Elector:
-    """A real ``testkit.leader_process`` process and the lines it prints."""
+    """A real ``tests.testkit.leader_process`` process and the lines it prints."""
 
     def __init__(self, url: str, interval: float) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "testkit.leader_process", url, str(interval)],
+            [sys.executable, "-m", "tests.testkit.leader_process", url, str(interval)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
