@@ -171,3 +171,51 @@ def test_digest_of_a_saved_page_takes_title_and_outlet_from_its_metadata(
     sentences = " ".join(s["text"] for s in story["sentences"])
     for clutter in ("Cookies", "Akzeptieren", "Startseite", "Mehr zum Thema", "Rechte"):
         assert clutter not in sentences
+
+
+PAYWALL = (
+    '<script type="application/ld+json">{"@type": "NewsArticle",'
+    ' "isAccessibleForFree": false, "hasPart": {"@type": "WebPageElement",'
+    ' "isAccessibleForFree": false, "cssSelector": ".paywall"}}</script>'
+)
+
+
+@pytest.fixture
+def paywalled_web():
+    html = article_page("Bahn streicht Fernzüge", BAHN, site="Nordkurier", extra_head=PAYWALL)
+    hidden = '<div class="paywall"><p>Dieser Absatz steht nur für Abonnenten da.</p></div>'
+    routes = {
+        "/bezahlt.html": Route(body=html.replace("</article>", f"{hidden}</article>").encode()),
+        "/frei.html": Route(
+            body=article_page("Schnee in Bayern erwartet", WETTER, site="Alpenblatt").encode()
+        ),
+    }
+    with WebServer(routes) as server:
+        yield server
+
+
+def test_a_paywalled_page_is_marked_in_the_json_sources(
+    kurzlage: Run, paywalled_web, tmp_path: Path
+):
+    web = paywalled_web
+    result = kurzlage(
+        "digest", web.url("/bezahlt.html"), web.url("/frei.html"), "--format", "json", cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    stories = json.loads(result.stdout)["stories"]
+    marks = sorted((s["sources"][0]["outlet"], s["sources"][0]["paywalled"]) for s in stories)
+    assert marks == [("Alpenblatt", False), ("Nordkurier", True)]
+    assert "Abonnenten" not in result.stdout
+
+
+def test_quelle_marks_a_paywalled_source(kurzlage: Run, paywalled_web, tmp_path: Path):
+    result = kurzlage("quelle", paywalled_web.url("/bezahlt.html"), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    url = paywalled_web.url("/bezahlt.html")
+    assert result.stdout == (
+        "QUELLEN DIESER AUSGABE\n\n1. Bahn streicht Fernzüge\n\n"
+        "  * Nordkurier: Bahn streicht Fernzüge · 01.12.2026, 09:30 Uhr"
+        f" (Bezahlinhalt: nur der frei sichtbare Teil) <{url}>\n"
+    )

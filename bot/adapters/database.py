@@ -162,6 +162,13 @@ MIGRATIONS: tuple[str, ...] = (
         kind TEXT PRIMARY KEY, since TEXT NOT NULL, last TEXT NOT NULL, detail TEXT NOT NULL
     );
     """,
+    # Paywall: an article keeps its page's paywall flag, so the sources of an edition made
+    # from stored articles are marked (taken over from what article_hashes recorded).
+    """
+    ALTER TABLE articles ADD COLUMN paywalled INTEGER NOT NULL DEFAULT 0;
+    UPDATE articles SET paywalled = 1
+        WHERE id IN (SELECT article_id FROM article_hashes WHERE paywalled = 1);
+    """,
 )
 
 

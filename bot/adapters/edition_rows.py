@@ -58,6 +58,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         url=row["url"],
         outlet=row["outlet"],
         published=datetime.fromisoformat(row["published"]) if row["published"] else None,
+        paywalled=bool(row["paywalled"]),
     )
 
 

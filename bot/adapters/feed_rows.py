@@ -183,8 +183,8 @@ class FeedRows(Database):
             if known is None:
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO articles"
-                    " (id, title, url, outlet, published, text, added)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (id, title, url, outlet, published, text, added, paywalled)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id,
                         article.title,
@@ -193,6 +193,7 @@ class FeedRows(Database):
                         article.published.isoformat() if article.published else None,
                         article.text,
                         now.isoformat(),
+                        int(paywalled or article.paywalled),
                     ),
                 )
                 target, result = article.id, "new" if cursor.rowcount else "unchanged"
@@ -202,14 +203,15 @@ class FeedRows(Database):
                 target, result = known.id, "shown"
             else:
                 db.execute(
-                    "UPDATE articles SET title = ?, url = ?, outlet = ?, published = ?, text = ?"
-                    " WHERE id = ? AND digest_id IS NULL",
+                    "UPDATE articles SET title = ?, url = ?, outlet = ?, published = ?, text = ?,"
+                    " paywalled = ? WHERE id = ? AND digest_id IS NULL",
                     (
                         article.title,
                         article.url,
                         article.outlet,
                         article.published.isoformat() if article.published else None,
                         article.text,
+                        int(paywalled or article.paywalled),
                         known.id,
                     ),
                 )

@@ -36,7 +36,8 @@ class InboxRows(Database):
     def stored_article(self, article_id: str) -> tuple[Article, bool] | None:
         """Return a stored article and whether it is still new (in no digest); None if unknown."""
         row = self._db.execute(
-            "SELECT id, title, url, outlet, published, text, digest_id FROM articles WHERE id = ?",
+            "SELECT id, title, url, outlet, published, text, paywalled, digest_id"
+            " FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -48,7 +49,7 @@ class InboxRows(Database):
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE articles SET title = ?, url = ?, outlet = ?, published = ?, text = ?,"
-                " added = ? WHERE id = ? AND digest_id IS NULL",
+                " added = ?, paywalled = ? WHERE id = ? AND digest_id IS NULL",
                 (
                     article.title,
                     article.url,
@@ -56,6 +57,7 @@ class InboxRows(Database):
                     article.published.isoformat() if article.published else None,
                     article.text,
                     now.isoformat(),
+                    int(article.paywalled),
                     article.id,
                 ),
             )

@@ -263,4 +263,5 @@ def page_article(page: Page, *, article_id: str, url: str | None = None) -> Arti
         url=url,
         outlet=page.outlet,
         published=page.published,
+        paywalled=page.paywalled,
     )

@@ -291,6 +291,7 @@ async def fetch_entry(
         url=article.url,
         outlet=article.outlet,
         published=article.published or entry.published,
+        paywalled=paywalled,
     )
     return _Fetched(article=article, keys=keys, stamp=entry.stamp, paywalled=paywalled)
 

@@ -83,6 +83,7 @@ def source_to_dict(source: Source) -> dict[str, Any]:
         "agency": source.agency,
         "time_label": source.time_label,
         "credits": list(source.credits),
+        "paywalled": source.paywalled,
     }
 
 
@@ -97,6 +98,7 @@ def source_from_dict(data: dict[str, Any]) -> Source:
         published=_parse_time(data.get("published")),
         time_label=data.get("time_label"),
         credits=tuple(data.get("credits", ())),
+        paywalled=bool(data.get("paywalled", False)),
     )
 
 

@@ -68,8 +68,9 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
         with self._transaction() as db:
             before = db.total_changes
             db.executemany(
-                "INSERT OR IGNORE INTO articles (id, title, url, outlet, published, text, added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO articles"
+                " (id, title, url, outlet, published, text, added, paywalled)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         a.id,
@@ -79,6 +80,7 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
                         a.published.isoformat() if a.published else None,
                         a.text,
                         now.isoformat(),
+                        int(a.paywalled),
                     )
                     for a in articles
                 ],

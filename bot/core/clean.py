@@ -333,6 +333,7 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         url=article.url,
         published=published,
         credits=tuple(c for c in meta.credits if c),
+        paywalled=article.paywalled,
     )
     blocks = _split_blocks(lines, year=published.year if published else None, zone=zone)
     items: list[Item] = []

@@ -53,6 +53,7 @@ class Article:
         url: Link to the original, where known.
         outlet: Publishing outlet from metadata, where known.
         published: Publication time from metadata (aware), where known.
+        paywalled: The page declares part of itself not free; ``text`` is the visible part.
     """
 
     id: str
@@ -61,6 +62,7 @@ class Article:
     url: str | None = None
     outlet: str | None = None
     published: datetime | None = None
+    paywalled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ class Source:
         published: Publication time, where known with its date.
         time_label: The time as the page wrote it (``14. März, 18.24 Uhr``), where there is one.
         credits: Photo credits removed from the text (``Efrem Lukatsky/AP/dpa``).
+        paywalled: The article is behind a paywall: only its freely visible part was read.
     """
 
     id: str
@@ -94,6 +97,7 @@ class Source:
     published: datetime | None = None
     time_label: str | None = None
     credits: tuple[str, ...] = ()
+    paywalled: bool = False
 
     @property
     def name(self) -> str:

@@ -14,6 +14,8 @@ from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.poller import FeedPoller, FeedReport
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
+from bot.adapters.tables import load_language
+from bot.core.clean import clean_article
 from bot.settings import FeedSettings, FetchSettings
 from tests.testkit.web import Route, WebServer, article_page, atom, rdf, rss
 
@@ -355,3 +357,42 @@ async def test_a_feed_down_for_a_day_is_reported_before_five_failures(web, stora
 
     (notice,) = [m for m in storage.unsent_messages() if m.digest_id is None]
     assert "liefert seit 2 Abrufen nichts" in notice.text
+
+
+async def test_a_paywalled_page_keeps_its_mark_in_storage_and_in_the_digest(
+    web, storage, tmp_path
+):
+    paywall = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "isAccessibleForFree": false}</script>'
+    )
+    web.routes["/a/1.html"] = Route(
+        body=article_page("Stadtrat beschließt Haushalt", PARAGRAPHS, extra_head=paywall).encode()
+    )
+    web.routes["/a/2.html"] = page(2, "Schnee in Bayern erwartet")
+    web.routes["/rss.xml"] = Route(
+        body=rss(
+            [{"title": "Eins", "link": "/a/1.html"}, {"title": "Zwei", "link": "/a/2.html"}]
+        ).encode(),
+        content_type="application/rss+xml",
+    )
+
+    await poll(storage, [FeedSettings(url=web.url("/rss.xml"))])
+    storage.close()
+    reopened = Storage(tmp_path / "k.sqlite3")
+    try:
+        marks = {a.title: a.paywalled for a in reopened.new_articles()}
+        pool = reopened.edition_pool(now=NOW, carry_hours=24).articles
+        by_id = reopened.articles([a.id for a in pool])
+        stored = reopened.stored_article(pool[0].id)
+    finally:
+        reopened.close()
+
+    assert marks == {"Stadtrat beschließt Haushalt": True, "Schnee in Bayern erwartet": False}
+    assert {a.title: a.paywalled for a in pool} == marks
+    assert {a.title: a.paywalled for a in by_id} == marks
+    assert stored is not None
+    assert stored[0].paywalled is marks[stored[0].title]
+    lang = load_language()
+    items = [i for a in by_id for i in clean_article(a, lang=lang, zone=UTC)]
+    assert {i.source.title: i.source.paywalled for i in items} == marks
