@@ -219,3 +219,25 @@ def test_quelle_marks_a_paywalled_source(kurzlage: Run, paywalled_web, tmp_path:
         "  * Nordkurier: Bahn streicht Fernzüge · 01.12.2026, 09:30 Uhr"
         f" (Bezahlinhalt: nur der frei sichtbare Teil) <{url}>\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("site", "outlet"),
+    [
+        pytest.param("tagesschau.de", "tagesschau", id="tagesschau"),
+        pytest.param("DER SPIEGEL", "SPIEGEL", id="spiegel"),
+        pytest.param("Nordkurier", "Nordkurier", id="unknown-as-given"),
+    ],
+)
+def test_a_page_site_name_is_shown_as_the_table_names_it(
+    kurzlage: Run, tmp_path: Path, site: str, outlet: str
+):
+    routes = {
+        "/a.html": Route(body=article_page("Bahn streicht Fernzüge", BAHN, site=site).encode())
+    }
+    with WebServer(routes) as web:
+        result = kurzlage("digest", web.url("/a.html"), "--format", "json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    (story,) = json.loads(result.stdout)["stories"]
+    assert [s["outlet"] for s in story["sources"]] == [outlet]

@@ -22,7 +22,7 @@ from bot.core.clutter import (
 )
 from bot.core.language import Language
 from bot.core.models import Article, Item, Sentence, Source
-from bot.core.outlets import find_agency_tag
+from bot.core.outlets import canonical_outlet, find_agency_tag
 from bot.core.sentences import split_sentences
 
 MONTHS = (
@@ -324,7 +324,9 @@ def clean_article(article: Article, *, lang: Language, zone: tzinfo) -> tuple[It
         _find_title(lines) if not article.title else (article.title, lines, True)
     )
     title = split_kicker(title)[1] if title else ""
-    outlet = article.outlet or meta.ticker_outlet
+    outlet = (
+        canonical_outlet(article.outlet, lang.outlets) if article.outlet else meta.ticker_outlet
+    )
     base = Source(
         id=article.id,
         title="",

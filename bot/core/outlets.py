@@ -54,3 +54,28 @@ def find_agency_tag(text: str, outlets: tuple[Outlet, ...]) -> tuple[str, str] |
     if last is None:
         return None
     return _name_of(last.group(1), outlets), last.group(0)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared with the table: spacing, case and a leading ``www.`` ignored."""
+    return " ".join(name.split()).casefold().removeprefix("www.")
+
+
+@lru_cache(maxsize=8)
+def _canonical_names(outlets: tuple[Outlet, ...]) -> dict[str, str]:
+    names: dict[str, set[str]] = {}
+    for outlet in outlets:
+        for spelling in (outlet.name, *outlet.aliases):
+            names.setdefault(_name_key(spelling), set()).add(outlet.name)
+    # A spelling two outlets share names neither for sure: it stays as given.
+    return {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
+
+
+def canonical_outlet(name: str, outlets: tuple[Outlet, ...]) -> str:
+    """Return the table's name of an outlet named ``name`` as a whole, else ``name`` as given.
+
+    For names a page gives itself (``og:site_name``, JSON-LD ``publisher``): ``tagesschau.de``
+    is ``tagesschau``, ``DER SPIEGEL`` is ``SPIEGEL``. Only the whole name is compared (case
+    and spacing aside), never a part of it: an unknown outlet is never guessed.
+    """
+    return _canonical_names(outlets).get(_name_key(name), name)
