@@ -28,9 +28,9 @@ from bot.core.figures import extract_figures, reconcile_figures
 from bot.core.models import Figure
 from bot.core.sentences import split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LANG = load_language()
-GOLD = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "figures_gold.jsonl"
+GOLD = ROOT / "benchmarks" / "data" / "figures_gold.jsonl"
 # Parts of the gold set: rules were tuned on ``tune``. Each ``testN`` was annotated before its
 # articles were run, then scored once (the blind figure, in RESULTS.md); test to test5 were
 # afterwards used to find errors, so only ``test6`` was never looked at to change a rule.

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def say(line: str) -> None:
