@@ -28,7 +28,7 @@ def _parse_time(value: Any) -> datetime | None:
 def figure_to_dict(figure: Figure) -> dict[str, Any]:
     """Return the JSON form of a figure (contract fields first).
 
-    ``source`` is the outlet's readable label (``figure_source_label``); the article id is in
+    ``source`` is the outlet's readable label (``Source.name``); the article id is in
     ``source_id``, as ``confirmed_by`` holds ids and ``confirmed_by_labels`` their labels.
     """
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from bot.core.figure_words import FigureWords
 from bot.core.language import Language, Outlet, References
@@ -17,11 +18,12 @@ def _lines(name: str) -> list[str]:
     ]
 
 
+def _toml(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("bot.core.data").joinpath(name).read_text("utf-8"))
+
+
 def _outlets() -> tuple[Outlet, ...]:
-    data = resources.files("bot.core.data").joinpath("outlets.toml")
-    if not data.is_file():
-        return ()
-    raw = tomllib.loads(data.read_text(encoding="utf-8"))
+    raw = _toml("outlets.toml")
     return tuple(
         Outlet(
             name=entry["name"],
@@ -33,8 +35,7 @@ def _outlets() -> tuple[Outlet, ...]:
 
 
 def _references() -> References:
-    data = resources.files("bot.core.data").joinpath("references.toml")
-    raw = tomllib.loads(data.read_text(encoding="utf-8"))
+    raw = _toml("references.toml")
 
     def words(section: str, key: str) -> frozenset[str]:
         return frozenset(word.lower() for word in raw[section][key])
@@ -69,8 +70,7 @@ def _references() -> References:
 
 
 def _figure_words() -> FigureWords:
-    data = resources.files("bot.core.data").joinpath("figures.toml")
-    return FigureWords.from_table(tomllib.loads(data.read_text(encoding="utf-8")))
+    return FigureWords.from_table(_toml("figures.toml"))
 
 
 @cache

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from bot.core.figure_words import FigureWords
 from bot.core.language import Language
-from bot.core.models import Figure, Source
+from bot.core.models import Figure
 from bot.core.numbers import FIGURE, VAGUE, NumberMatch, find_numbers
 from bot.core.phrases import (
     Word,
@@ -50,7 +50,7 @@ from bot.core.phrases import (
 from bot.core.quantities import TIME_UNITS, reject_reason
 from bot.core.reconcile import reconcile_figures
 
-__all__ = ["extract_figures", "figure_source_label", "reconcile_figures"]
+__all__ = ["extract_figures", "reconcile_figures"]
 
 # Between two numbers: a coordination sharing what follows the second (``acht oder neun``).
 _COORDINATION_RE = re.compile(r"\s*(?:,|und|oder|bzw\.|beziehungsweise)\s*")
@@ -78,10 +78,6 @@ _HEDGE_RES = (
 _APPOSITION = re.compile(
     r"(?:\s+(?:der|des)\s+[\w-]+)?\s*,\s+das\s+(?:sind|ist|entspricht)\s+(?:[a-zäöü.]+\s+){0,3}"
 )
-# The host of a URL (scheme, optional user, host): the label of a source without an outlet.
-_HOST_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#\s]+)")
-# Longest outlet-free title shown as a source label, in words.
-SHORT_TITLE_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +96,7 @@ def extract_figures(
         sentence: The sentence.
         source: The article id of the sentence.
         lang: Language tables (``lang.figures``: the word lists; stop words).
-        source_label: The readable name of the source (``figure_source_label``).
+        source_label: The readable name of the source (``Source.name``).
     """
     words = lang.figures
     matches = [m for m in find_numbers(sentence) if m.kind == FIGURE]
@@ -338,23 +334,3 @@ def _hedge(sentence: str) -> str | None:
     # Shown after the figure, so a sentence-initial ``Nach``/``Laut``/``Der`` is lower case.
     first = hedge.split()[0]
     return hedge[:1].lower() + hedge[1:] if first in {"Nach", "Laut", "Der", "Des"} else hedge
-
-
-def figure_source_label(source: Source) -> str:
-    """Return the readable name of a figure's source: outlet or agency, domain, short title.
-
-    Never the internal article id; the id is kept in ``Figure.source``.
-    """
-    if source.outlet:
-        return source.outlet
-    if source.url:
-        host = _HOST_RE.match(source.url)
-        if host:
-            return host.group(1).lower().removeprefix("www.")
-    if source.agency:
-        return source.agency
-    title = source.title.split()
-    if title:
-        short = " ".join(title[:SHORT_TITLE_WORDS])
-        return short if len(title) <= SHORT_TITLE_WORDS else f"{short} …"
-    return ""

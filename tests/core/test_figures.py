@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from bot.adapters.files import read_inputs
 from bot.adapters.tables import load_language
-from bot.core.figures import extract_figures, figure_source_label, reconcile_figures
-from bot.core.models import Figure, Source
+from bot.core.figures import extract_figures, reconcile_figures
+from bot.core.models import Figure
 from bot.core.options import DigestOptions
 from bot.core.pipeline import build_digest
 from bot.core.reconcile import MAX_DISPUTES
@@ -588,27 +588,6 @@ def test_qualifiers(sentence, expected):
 )
 def test_the_source_hedge_goes_with_the_figure(sentence, hedge):
     assert [f.hedge for f in extract_figures(sentence, source="a", lang=LANG)] == [hedge]
-
-
-@pytest.mark.parametrize(
-    ("source", "label"),
-    [
-        (
-            Source(id="004_3ebae379aa40d199", title="Lukaschenko will nicht", outlet="TAG24"),
-            "TAG24",
-        ),
-        (Source(id="x1", title="T", url="https://www.derstandard.at/story/1"), "derstandard.at"),
-        (Source(id="x2", title="T", agency="dpa"), "dpa"),
-        (
-            Source(id="x3", title="Russland und die Ukraine wollen heute und am Sonntag tauschen"),
-            "Russland und die Ukraine wollen heute …",
-        ),
-        (Source(id="x4", title="Kurz"), "Kurz"),
-    ],
-    ids=["outlet", "domain", "agency", "long-title", "short-title"],
-)
-def test_figure_source_label_is_never_an_id(source, label):
-    assert figure_source_label(source) == label
 
 
 def test_reconcile_confirms_only_across_outlets():
