@@ -40,6 +40,7 @@ from telegram.ext import (
 from bot.adapters import admin, events, feed_admin, jobs
 from bot.adapters import telegram as handlers
 from bot.adapters.alerts import Alerts
+from bot.adapters.database import is_database_url
 from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.instance import DatabaseInUse, DatabaseWatch, InstanceLock
 from bot.adapters.outbox import Outbox
@@ -211,7 +212,7 @@ def _post_init(
 ) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
-        storage = Storage(Path(settings.bot.database))
+        storage = Storage(settings.bot.database)
         if watch is not None:
             watch.replaced()  # its first look: this is the file to keep an eye on
         timeout = fetch_timeout or httpx.Timeout(
@@ -375,13 +376,15 @@ def run(settings: Settings) -> int:
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
         sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
-    try:
-        lock = InstanceLock(Path(settings.bot.database))
-        lock.acquire()  # held until the process ends
-    except DatabaseInUse as err:
-        sys.stderr.write(f"kurzlage run: {err}\n")
-        return 2
-    watch = DatabaseWatch(Path(settings.bot.database))
+    watch: DatabaseWatch | None = None
+    if not is_database_url(settings.bot.database):  # PostgreSQL: bot.adapters.leader
+        try:
+            lock = InstanceLock(Path(settings.bot.database))
+            lock.acquire()  # held until the process ends
+        except DatabaseInUse as err:
+            sys.stderr.write(f"kurzlage run: {err}\n")
+            return 2
+        watch = DatabaseWatch(Path(settings.bot.database))
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -400,7 +403,7 @@ def run(settings: Settings) -> int:
     except TelegramError:  # e.g. a web page, not JSON, at bot.api_base_url
         _startup_error("not_found", settings)
         return 2
-    return 1 if watch.replaced() else 0  # the database job said why, in one line
+    return 1 if watch is not None and watch.replaced() else 0  # the database job said why
 
 
 def _quiet_until_started(app: BotApplication) -> None:

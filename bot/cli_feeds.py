@@ -66,7 +66,7 @@ def read_urls(
 
 
 async def _check(settings: Settings) -> tuple[FeedReport, ...]:
-    storage = Storage(Path(settings.bot.database))
+    storage = Storage(settings.bot.database)
     try:
         async with _client(settings) as client:
             poller = FeedPoller(

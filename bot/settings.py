@@ -7,7 +7,8 @@ they are re-exported here. Their defaults are the documented values of
 ``config/kurzlage.toml``; a test keeps the two equal. A config file overrides them key by
 key; an unknown key, a value of the wrong type or one out of range is a ``ConfigError`` that
 names the key. The bot token is never read from a file: only from
-the environment variable ``KURZLAGE_TOKEN`` (see :func:`bot_token`).
+the environment variable ``KURZLAGE_TOKEN`` (see :func:`bot_token`), and a PostgreSQL
+password only from ``KURZLAGE_DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from bot.adapters.database import is_database_url
 from bot.adapters.options import BotSettings, FeedSettings, FetchSettings, LogSettings, Settings
 from bot.core.options import DigestOptions
 from bot.errors import ConfigError
 
 __all__ = [
     "CONFIG_ENV",
+    "DATABASE_URL_ENV",
     "DEFAULT_CONFIG_PATH",
     "TOKEN_ENV",
     "BotSettings",
@@ -49,6 +55,9 @@ DEFAULT_CONFIG_PATH = Path("config/kurzlage.toml")
 CONFIG_ENV = "KURZLAGE_CONFIG"
 #: Environment variable holding the bot token; the token is never read from a file.
 TOKEN_ENV = "KURZLAGE_TOKEN"
+#: Environment variable holding a PostgreSQL URL with its password; it overrides
+#: ``bot.database``, which names no password (secrets come from the environment only).
+DATABASE_URL_ENV = "KURZLAGE_DATABASE_URL"
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +159,23 @@ def _folder(dotted: str, value: Any) -> str:
     return value
 
 
+def _database(dotted: str, value: Any) -> str:
+    """A SQLite file, or a PostgreSQL URL without a password (that one is read from the env)."""
+    location = _folder(dotted, value).strip()
+    if not is_database_url(location):
+        return value if isinstance(value, str) else location
+    try:
+        password = conninfo_to_dict(location).get("password")
+    except psycopg.ProgrammingError as err:
+        raise ConfigError(f"config: {dotted} is not a PostgreSQL URL ({err})") from None
+    if password:
+        raise ConfigError(
+            f"config: {dotted} names a password; put the whole URL in {DATABASE_URL_ENV} "
+            "instead (secrets are read from the environment only)"
+        )
+    return location
+
+
 def _url(dotted: str, value: Any) -> str:
     if not isinstance(value, str) or not value.startswith(("https://", "http://")):
         raise ConfigError(f"config: {dotted} must be an http(s) URL, not {value!r}")
@@ -214,7 +240,7 @@ def _webhook_url(dotted: str, value: Any) -> str:
 # Keys whose values need more than a type check: each validator returns the value to keep.
 _VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "digest.timezone": _timezone,
-    "bot.database": _folder,
+    "bot.database": _database,
     "bot.inbox": _folder,
     "bot.channels": _channels,
     "bot.admins": _admins,
@@ -306,6 +332,23 @@ def load_settings(path: Path | None = None) -> Settings:
     Raises:
         ConfigError: The file cannot be read or parsed, or a key is unknown or invalid.
     """
+    return _database_from_env(_load_file(path), os.environ)
+
+
+def _database_from_env(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """Let ``$KURZLAGE_DATABASE_URL`` (a PostgreSQL URL, password and all) name the database."""
+    url = environ.get(DATABASE_URL_ENV, "").strip()
+    if not url:
+        return settings
+    if not is_database_url(url):
+        raise ConfigError(
+            f"config: {DATABASE_URL_ENV} must be a postgresql:// URL (a SQLite file is "
+            "named by bot.database)"
+        )
+    return replace(settings, bot=replace(settings.bot, database=url))
+
+
+def _load_file(path: Path | None) -> Settings:
     named = path or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
     target = named or DEFAULT_CONFIG_PATH
     if named is None and not target.is_file():

@@ -32,6 +32,22 @@ CORPORA_MARKS = [
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
+#: The storage backends every storage and end-to-end test runs on.
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the bot's database is, once per backend: a new SQLite file or PostgreSQL database.
+
+    The PostgreSQL run skips with the reason where the server is not reachable (and fails
+    under CI=true, see tests/postgres.py).
+    """
+    if request.param == "sqlite":
+        return str(tmp_path / "data" / "kurzlage.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
 
 @pytest.fixture
 def kurzlage(tmp_path: Path) -> Run:
@@ -51,6 +67,20 @@ def kurzlage(tmp_path: Path) -> Run:
         )
 
     return run
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run a test marked ``sqlite_only`` with the SQLite backend alone."""
+    del config
+    items[:] = [
+        item
+        for item in items
+        if not (
+            item.get_closest_marker("sqlite_only")
+            and getattr(getattr(item, "callspec", None), "params", {}).get("database")
+            == "postgresql"
+        )
+    ]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

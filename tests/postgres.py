@@ -12,12 +12,16 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.testkit.postgres import fresh_database, server_url, without_password
+from tests.testkit.postgres import fresh_database, server_url, without_password, write_passfile
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The reachable test server's URL; skips (fails under CI=true) when it is not."""
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The reachable test server's URL; skips (fails under CI=true) when it is not.
+
+    Bot processes started by a test inherit PGPASSFILE, so their settings files name the
+    database without its password, as an operator's would.
+    """
     url = server_url()
     try:
         with psycopg.connect(url, connect_timeout=5) as conn:
@@ -30,6 +34,8 @@ def postgres_server() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
+    passfile = write_passfile(url, tmp_path_factory.mktemp("postgres") / "pgpass")
+    os.environ["PGPASSFILE"] = str(passfile)
     return url
 
 

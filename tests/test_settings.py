@@ -254,3 +254,49 @@ def test_a_schedule_that_fires_is_not_warned_about(caplog):
     parse_settings({"bot": {"schedule": ["0 7 29 2 *"]}})  # leap days come
 
     assert caplog.records == []
+
+
+def test_a_postgresql_url_without_password_is_kept_as_the_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("KURZLAGE_DATABASE_URL", raising=False)
+    config = tmp_path / "k.toml"
+    config.write_text('[bot]\ndatabase = " postgresql://kurzlage@db:5432/bot "\n', "utf-8")
+
+    assert load_settings(config).bot.database == "postgresql://kurzlage@db:5432/bot"
+
+
+def test_kurzlage_database_url_names_the_database_with_its_password(tmp_path, monkeypatch):
+    monkeypatch.setenv("KURZLAGE_DATABASE_URL", "postgresql://kurzlage:geheim@db/bot")
+    config = tmp_path / "k.toml"
+    config.write_text('[bot]\ndatabase = "data/k.sqlite3"\n', encoding="utf-8")
+
+    assert load_settings(config).bot.database == "postgresql://kurzlage:geheim@db/bot"
+
+
+def test_kurzlage_database_url_must_be_a_postgresql_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("KURZLAGE_DATABASE_URL", "data/other.sqlite3")
+    monkeypatch.delenv("KURZLAGE_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no config/kurzlage.toml here: the defaults
+
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+
+    assert str(refused.value) == (
+        "config: KURZLAGE_DATABASE_URL must be a postgresql:// URL (a SQLite file is named "
+        "by bot.database)"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://kurzlage:geheim@db/bot", "postgres://u:geheim@db:5432/bot?sslmode=require"],
+)
+def test_a_password_in_the_settings_file_is_refused(tmp_path, monkeypatch, url):
+    monkeypatch.delenv("KURZLAGE_DATABASE_URL", raising=False)
+    config = tmp_path / "k.toml"
+    config.write_text(f'[bot]\ndatabase = "{url}"\n', encoding="utf-8")
+
+    with pytest.raises(ConfigError) as refused:
+        load_settings(config)
+
+    assert "geheim" not in str(refused.value)
+    assert str(refused.value).startswith("config: bot.database names a password;")

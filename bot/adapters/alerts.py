@@ -15,7 +15,6 @@ nothing but Telegram, and the rate limit lives in memory for the same reason.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -23,6 +22,7 @@ from datetime import datetime
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.adapters.database import DATABASE_ERRORS
 from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 
@@ -35,7 +35,7 @@ ALERT_INTERVAL = 3600.0
 # full traceback is in the log.
 DETAIL_CHARS = 300
 # What the storage may raise when the database is the failure.
-_DATABASE_ERRORS = (sqlite3.Error, OSError)
+_DATABASE_ERRORS = DATABASE_ERRORS
 
 
 def describe(error: BaseException | None) -> str:

@@ -1,186 +1,97 @@
-"""The SQLite file under the bot's storage: connection, versioned schema, transactions.
+"""The database under the bot's storage: SQLite or PostgreSQL, one set of queries.
 
-One file in WAL mode, opened once per process. The schema version is ``PRAGMA user_version``;
-:data:`MIGRATIONS` brings any older file up to date at open.
+``bot.database`` names either a file (SQLite, the zero-setup default: one file in WAL mode,
+opened once per process, schema version in ``PRAGMA user_version``) or a
+``postgresql://`` URL (``bot.adapters.postgres``: the shared store of several instances, schema
+version in ``kurzlage_schema``). :mod:`bot.adapters.migrations` brings either up to date at
+open.
+
+The storage's queries are the same SQL on both: ``?`` placeholders, ``INSERT … ON CONFLICT``,
+``RETURNING``, times as ISO 8601 text or Unix seconds. What differs is said here once:
+:attr:`Database.skip_locked` (row locks exist on PostgreSQL only) and the leader fence
+(:meth:`Database.fence_leader`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
+import psycopg
+
+from bot.adapters.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
+from bot.adapters.postgres import Postgres
 from bot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-# Each entry migrates the schema from version i to i + 1; never edit one that has shipped.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE digests (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL,             -- 'digest' or 'push'
-        created TEXT NOT NULL,
-        data TEXT NOT NULL              -- bot.adapters.serialize.digest_to_dict as JSON
-    );
-    CREATE TABLE articles (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        url TEXT,
-        outlet TEXT,
-        published TEXT,
-        text TEXT NOT NULL,
-        added TEXT NOT NULL,
-        digest_id INTEGER REFERENCES digests(id)   -- NULL while the article is new
-    );
-    CREATE INDEX articles_new ON articles(digest_id, added);
-    CREATE TABLE stories (
-        digest_id INTEGER NOT NULL REFERENCES digests(id),
-        number INTEGER NOT NULL,        -- 1-based, as /quelle N counts
-        title TEXT NOT NULL,
-        PRIMARY KEY (digest_id, number)
-    );
-    CREATE TABLE story_sentences (
-        digest_id INTEGER NOT NULL, story INTEGER NOT NULL, position INTEGER NOT NULL,
-        text TEXT NOT NULL, source TEXT NOT NULL,
-        PRIMARY KEY (digest_id, story, position)
-    );
-    CREATE TABLE story_sources (
-        digest_id INTEGER NOT NULL, story INTEGER NOT NULL, position INTEGER NOT NULL,
-        article_id TEXT NOT NULL, title TEXT NOT NULL, outlet TEXT, url TEXT,
-        PRIMARY KEY (digest_id, story, position)
-    );
-    CREATE TABLE story_figures (
-        digest_id INTEGER NOT NULL, story INTEGER NOT NULL, position INTEGER NOT NULL,
-        value REAL NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL, source TEXT NOT NULL,
-        PRIMARY KEY (digest_id, story, position)
-    );
-    CREATE TABLE subscriptions (
-        chat TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, added TEXT NOT NULL
-    );
-    CREATE TABLE disabled_chats (
-        chat TEXT PRIMARY KEY, reason TEXT NOT NULL, disabled TEXT NOT NULL
-    );
-    CREATE TABLE deliveries (
-        digest_id INTEGER NOT NULL REFERENCES digests(id), chat TEXT NOT NULL,
-        PRIMARY KEY (digest_id, chat)
-    );
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        digest_id INTEGER REFERENCES digests(id),  -- NULL for notices to admins
-        chat TEXT NOT NULL,
-        kind TEXT NOT NULL,             -- 'channel', 'group' or 'private': sets the pacing
-        position INTEGER NOT NULL,      -- order within one chat's part of a digest
-        text TEXT NOT NULL,
-        markup TEXT,                    -- InlineKeyboardMarkup.to_dict() as JSON
-        state TEXT NOT NULL DEFAULT 'pending',  -- pending, sending, sent, failed
-        attempts INTEGER NOT NULL DEFAULT 0,
-        not_before REAL NOT NULL DEFAULT 0,
-        error TEXT,
-        message_id INTEGER,
-        created TEXT NOT NULL,
-        sent TEXT
-    );
-    CREATE INDEX outbox_state ON outbox(state, chat, id);
-    CREATE INDEX outbox_message ON outbox(chat, message_id);
-    CREATE TABLE ingested_files (
-        path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
-    );
-    """,
-    # Editions over time (bot.core.editions): when an article was first considered and when
-    # it was retired unshown; which digests were editions, for the stories they continue.
-    """
-    CREATE TABLE article_states (
-        article_id TEXT PRIMARY KEY REFERENCES articles(id),
-        considered REAL NOT NULL,       -- Unix seconds of the first edition that considered it
-        retired REAL                    -- Unix seconds it was retired unshown; NULL before
-    );
-    CREATE INDEX article_states_retired ON article_states(retired);
-    CREATE TABLE editions (
-        digest_id INTEGER PRIMARY KEY REFERENCES digests(id),
-        created REAL NOT NULL           -- Unix seconds
-    );
-    CREATE INDEX editions_created ON editions(created);
-    """,
-    # The digest lives in one serialised form (digests.data); these row copies were written
-    # on every save and never read.
-    """
-    DROP TABLE story_figures;
-    DROP TABLE story_sources;
-    DROP TABLE story_sentences;
-    DROP TABLE stories;
-    """,
-    # Inbox and schedule (issue 12, items 2 and 5): which inbox file each article came from,
-    # and the scheduled digest times already posted (each at most once, whoever fires it).
-    """
-    CREATE TABLE inbox_articles (
-        article_id TEXT PRIMARY KEY,    -- an article stored from an inbox file
-        path TEXT NOT NULL              -- that file; another file with the id is a collision
-    );
-    CREATE TABLE digest_slots (
-        slot TEXT PRIMARY KEY,          -- a scheduled digest time, ISO 8601 with offset
-        claimed TEXT NOT NULL
-    );
-    """,
-    # Feeds (bot.adapters.feed_rows): health and HTTP state per configured feed, and the
-    # identity of articles from the web (normalised URL and guid keys, content hash).
-    """
-    CREATE TABLE feed_state (
-        url TEXT PRIMARY KEY,           -- as configured
-        fetch_url TEXT,                 -- where a permanent redirect (301, 308) pointed
-        etag TEXT,
-        last_modified TEXT,
-        since TEXT NOT NULL,            -- first poll
-        last_success TEXT,
-        last_error TEXT,
-        last_error_at TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,   -- consecutive
-        items_seen INTEGER NOT NULL DEFAULT 0, -- entries in the last good answer
-        next_poll REAL NOT NULL DEFAULT 0,     -- Unix seconds
-        noticed INTEGER NOT NULL DEFAULT 0     -- 1 while the admins know it is failing
-    );
-    CREATE TABLE article_keys (
-        key TEXT PRIMARY KEY,           -- 'url:<normalised URL>' or 'guid:<guid>'
-        article_id TEXT NOT NULL
-    );
-    CREATE INDEX article_keys_article ON article_keys(article_id);
-    CREATE TABLE article_hashes (
-        article_id TEXT PRIMARY KEY,
-        hash TEXT NOT NULL,             -- bot.core.urls.content_hash of title and text
-        stamp TEXT NOT NULL DEFAULT '', -- the feed entry's update time as written
-        paywalled INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-    # Delivery: attempts that may have been posted (bot.adapters.outbox), and failures of
-    # jobs by kind with since when they fail (bot.adapters.alerts, `kurzlage health`).
-    """
-    ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
-    CREATE TABLE failures (
-        kind TEXT PRIMARY KEY, since TEXT NOT NULL, last TEXT NOT NULL, detail TEXT NOT NULL
-    );
-    """,
-    # Paywall: an article keeps its page's paywall flag, so the sources of an edition made
-    # from stored articles are marked (taken over from what article_hashes recorded).
-    """
-    ALTER TABLE articles ADD COLUMN paywalled INTEGER NOT NULL DEFAULT 0;
-    UPDATE articles SET paywalled = 1
-        WHERE id IN (SELECT article_id FROM article_hashes WHERE paywalled = 1);
-    """,
-)
+#: SQLite's migrations (kept under this name for the tests that build old files).
+MIGRATIONS = SQLITE_MIGRATIONS
+#: What the storage raises when the database itself fails (locked, full, gone, cut off).
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, psycopg.Error, OSError)
+#: The URL schemes that name a PostgreSQL database rather than a file.
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: str) -> bool:
+    """Tell whether ``bot.database`` names a PostgreSQL server (else it is a SQLite file)."""
+    return location.strip().lower().startswith(URL_SCHEMES)
+
+
+class Cursor(Protocol):
+    """What a statement gives on either backend."""
+
+    @property
+    def rowcount(self) -> int:
+        """Rows the statement changed."""
+
+    def fetchone(self) -> Any:
+        """The next row (by position and by name), or None."""
+
+    def fetchall(self) -> list[Any]:
+        """The remaining rows."""
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """Runs statements: a ``sqlite3.Connection`` or a ``bot.adapters.postgres`` session."""
+
+    def execute(self, statement: str, params: Sequence[Any] = ..., /) -> Cursor:
+        """Run one statement."""
+
+    def executemany(self, statement: str, rows: Iterable[Sequence[Any]], /) -> Cursor:
+        """Run one statement per parameter row."""
 
 
 class Database:
-    """The SQLite file: connection, schema migrations, transactions and a key-value table.
+    """The bot's database: connection, schema migrations, transactions, a key-value table.
 
     Args:
-        path: The database file; its folder is created when missing.
+        location: A SQLite file (its folder is created when missing) or a
+            ``postgresql://`` URL.
+
+    Raises:
+        ConfigError: The database cannot be opened or is not one this Kurzlage can use.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, location: str | os.PathLike[str]) -> None:
+        text = os.fspath(location)
+        self._depth = 0
+        self._fence: tuple[int, int] | None = None
+        self._postgres: Postgres | None = None
+        self.path: Path | None = None
+        if is_database_url(text):
+            self.backend = "postgresql"
+            self._postgres = Postgres(text.strip())
+            return
+        self.backend = "sqlite"
+        self.path = path = Path(text)
         try:
             self._open(path)
         except (sqlite3.DatabaseError, OSError) as err:  # not SQLite, or not ours to write
@@ -193,51 +104,82 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are explicit (``_transaction``), so a crash never
         # leaves half of a digest or half of an enqueue behind.
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
+        self._sqlite = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._sqlite.row_factory = sqlite3.Row
+        self._sqlite.execute("PRAGMA journal_mode = WAL")
         # NORMAL is durable against process crashes in WAL mode (only power loss can lose the
         # last commits); FULL would fsync on every sent message.
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._depth = 0
+        self._sqlite.execute("PRAGMA synchronous = NORMAL")
+        self._sqlite.execute("PRAGMA foreign_keys = ON")
         self._migrate()
 
     @property
+    def _db(self) -> Connection:
+        """Where a statement runs: the open transaction of this thread, else on its own."""
+        if self._postgres is not None:
+            return self._postgres
+        return self._sqlite
+
+    @property
     def schema_version(self) -> int:
-        """The schema version of the open file."""
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        """The schema version of the open database."""
+        if self._postgres is not None:
+            return self._postgres.schema_version
+        return int(self._sqlite.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def latest_version(self) -> int:
+        """The schema version this Kurzlage writes."""
+        return len(POSTGRES_MIGRATIONS if self._postgres is not None else SQLITE_MIGRATIONS)
+
+    @property
+    def skip_locked(self) -> str:
+        """``FOR UPDATE SKIP LOCKED`` where rows can be locked (PostgreSQL), else nothing."""
+        return " FOR UPDATE SKIP LOCKED" if self._postgres is not None else ""
 
     def _migrate(self) -> None:
-        for version in range(self.schema_version, len(MIGRATIONS)):
-            logger.info("Migrating %s to schema version %d", self.path, version + 1)
-            self._db.executescript(
-                f"BEGIN IMMEDIATE; {MIGRATIONS[version]}; PRAGMA user_version = {version + 1};"
+        version = self.schema_version
+        if version > len(SQLITE_MIGRATIONS):
+            raise ConfigError(
+                f"config: bot.database {self.path} has schema version {version}, newer than "
+                f"this Kurzlage ({len(SQLITE_MIGRATIONS)}); update Kurzlage"
+            )
+        for step in range(version, len(SQLITE_MIGRATIONS)):
+            logger.info("Migrating %s to schema version %d", self.path, step + 1)
+            self._sqlite.executescript(
+                f"BEGIN IMMEDIATE; {SQLITE_MIGRATIONS[step]}; PRAGMA user_version = {step + 1};"
                 " COMMIT;"
             )
 
     def close(self) -> None:
-        """Close the database file."""
-        self._db.close()
+        """Close the database (every pooled connection on PostgreSQL)."""
+        if self._postgres is not None:
+            self._postgres.close()
+        else:
+            self._sqlite.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Connection]:
+        if self._postgres is not None:
+            with self._postgres.transaction() as session:
+                yield session
+            return
         if self._depth:
             self._depth += 1
             try:
-                yield self._db
+                yield self._sqlite
             finally:
                 self._depth -= 1
             return
-        self._db.execute("BEGIN IMMEDIATE")
+        self._sqlite.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
-            yield self._db
+            yield self._sqlite
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._sqlite.execute("ROLLBACK")
             raise
         else:
-            self._db.execute("COMMIT")
+            self._sqlite.execute("COMMIT")
         finally:
             self._depth = 0
 
@@ -246,6 +188,34 @@ class Database:
         """Group several writes so they are committed together or not at all."""
         with self._transaction():
             yield
+
+    # -- the leader's fence ----------------------------------------------------------------
+
+    def fence_leader(self, lock_key: int, backend_pid: int) -> None:
+        """Let claims succeed only while ``backend_pid`` holds the leader's advisory lock.
+
+        From now on an outbox claim (:meth:`OutboxRows.claim_message`) and a digest slot claim
+        (:meth:`InboxRows.claim_slot`) check, in the same statement, that the leader's
+        session (``bot.adapters.leader``) still holds the lock ``lock_key``: an instance that
+        lost the lead (its connection cut, the standby leading) claims nothing more, so it
+        can send at most the one message per chat already in flight. SQLite ignores it (one
+        process per file, ``bot.adapters.instance``).
+        """
+        if self._postgres is not None:
+            self._fence = (lock_key, backend_pid)
+
+    def _fenced(self) -> tuple[str, tuple[int, ...]]:
+        """The fence's SQL condition (`` AND …``) and its parameters; empty without one."""
+        if self._fence is None:
+            return "", ()
+        key, pid = self._fence
+        # A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32).
+        return (
+            " AND EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory'"
+            " AND k.granted AND k.objsubid = 1 AND k.classid = ? AND k.objid = ?"
+            " AND k.pid = ?)",
+            ((key >> 32) & 0xFFFF_FFFF, key & 0xFFFF_FFFF, pid),
+        )
 
     # -- meta ------------------------------------------------------------------------------
 
@@ -257,4 +227,18 @@ class Database:
     def set_meta(self, key: str, value: str) -> None:
         """Store a value under ``key``."""
         with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+__all__ = [
+    "DATABASE_ERRORS",
+    "MIGRATIONS",
+    "Connection",
+    "Cursor",
+    "Database",
+    "is_database_url",
+]

@@ -7,22 +7,20 @@ and not shown by then is *retired* at the next edition and counted in ``/status`
 is shown at most once because ``articles.digest_id`` is set only while it is NULL
 (``Storage.save_digest``).
 
-Times used in comparisons are Unix seconds; ``articles.added`` is ISO 8601 text with its
-offset, which SQLite's ``julianday`` reads with the offset applied.
+Times used in comparisons are Unix seconds (``articles.added_at``; ``articles.added`` keeps
+the same time as ISO 8601 text with its offset).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.adapters.database import Database
 from bot.core.models import Article
 
-# Unix seconds of an ISO 8601 column (offset applied): julianday counts days from -4713.
-_ADDED_SECONDS = "((julianday(a.added) - 2440587.5) * 86400.0)"
 # An article not shown and not retired: the join of every query below.
 _UNSHOWN = (
     "FROM articles a LEFT JOIN article_states s ON s.article_id = a.id"
@@ -49,7 +47,7 @@ class EditionPool:
         return (*self.carried, *self.fresh)
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def article_from_row(row: Any) -> Article:
     """Return the article of a row of the ``articles`` table."""
     return Article(
         id=row["id"],
@@ -71,7 +69,7 @@ class EditionRows(Database):
 
     def new_articles(self) -> tuple[Article, ...]:
         """Return the articles not shown in a digest and not retired, oldest first."""
-        rows = self._db.execute(f"SELECT a.* {_UNSHOWN} ORDER BY a.added, a.id").fetchall()
+        rows = self._db.execute(f"SELECT a.* {_UNSHOWN} ORDER BY a.added_at, a.id").fetchall()
         return tuple(article_from_row(r) for r in rows)
 
     def count_new_articles(self) -> int:
@@ -83,7 +81,7 @@ class EditionRows(Database):
         """Return the articles an edition at ``now`` considers: fresh ones and carried ones."""
         rows = self._db.execute(
             f"SELECT a.*, s.article_id AS seen {_UNSHOWN}"
-            f" AND (s.article_id IS NULL OR {_ADDED_SECONDS} > ?) ORDER BY a.added, a.id",
+            f" AND (s.article_id IS NULL OR a.added_at > ?) ORDER BY a.added_at, a.id",
             (_cutoff(now, carry_hours),),
         ).fetchall()
         return EditionPool(
@@ -117,7 +115,8 @@ class EditionRows(Database):
         stamp = now.timestamp()
         with self._transaction() as db:
             db.executemany(
-                "INSERT OR IGNORE INTO article_states (article_id, considered) VALUES (?, ?)",
+                "INSERT INTO article_states (article_id, considered) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO NOTHING",
                 [(article_id, stamp) for article_id in considered],
             )
             if digest_id is not None:
@@ -127,7 +126,7 @@ class EditionRows(Database):
             cursor = db.execute(
                 "UPDATE article_states SET retired = ? WHERE retired IS NULL AND article_id IN"
                 " (SELECT a.id FROM articles a WHERE a.digest_id IS NULL"
-                f" AND {_ADDED_SECONDS} <= ?)",
+                " AND a.added_at <= ?)",
                 (stamp, _cutoff(now, carry_hours)),
             )
             return cursor.rowcount

@@ -33,7 +33,8 @@ class FailureRows(Database):
     def clear_failures(self, where: str) -> None:
         """Forget every failure of ``where`` (it works again)."""
         with self._transaction() as db:
-            db.execute("DELETE FROM failures WHERE kind LIKE ? ESCAPE '\\'", (_prefix(where),))
+            prefix = f"{where}:"
+            db.execute("DELETE FROM failures WHERE substr(kind, 1, ?) = ?", (len(prefix), prefix))
 
     def failures(self) -> tuple[Failure, ...]:
         """Return the current failures, longest-standing first."""
@@ -47,8 +48,3 @@ class FailureRows(Database):
             )
             for r in rows
         )
-
-
-def _prefix(where: str) -> str:
-    escaped = where.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}:%"

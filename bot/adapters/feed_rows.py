@@ -8,10 +8,9 @@ the article has not been in a digest.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from bot.adapters.database import Database
 from bot.core.models import Article
@@ -67,7 +66,7 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _state(row: sqlite3.Row) -> FeedState:
+def _state(row: Any) -> FeedState:
     return FeedState(
         url=row["url"],
         fetch_url=row["fetch_url"],
@@ -91,7 +90,7 @@ class FeedRows(Database):
         """Return a feed's state, created on first use."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO feed_state (url, since) VALUES (?, ?)",
+                "INSERT INTO feed_state (url, since) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
                 (url, now.isoformat()),
             )
             row = db.execute("SELECT * FROM feed_state WHERE url = ?", (url,)).fetchone()
@@ -159,7 +158,8 @@ class FeedRows(Database):
         """Know an article under more keys (another feed's link or guid)."""
         with self._transaction() as db:
             db.executemany(
-                "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)",
+                "INSERT INTO article_keys (key, article_id) VALUES (?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
                 [(key, article_id) for key in keys],
             )
 
@@ -182,9 +182,9 @@ class FeedRows(Database):
             known = self.known_article(keys)
             if known is None:
                 cursor = db.execute(
-                    "INSERT OR IGNORE INTO articles"
-                    " (id, title, url, outlet, published, text, added, paywalled)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles"
+                    " (id, title, url, outlet, published, text, added, added_at, paywalled)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                     (
                         article.id,
                         article.title,
@@ -193,6 +193,7 @@ class FeedRows(Database):
                         article.published.isoformat() if article.published else None,
                         article.text,
                         now.isoformat(),
+                        now.timestamp(),
                         int(paywalled or article.paywalled),
                     ),
                 )
@@ -219,8 +220,10 @@ class FeedRows(Database):
             self.add_article_keys(target, keys)
             if result in {"new", "updated"}:
                 db.execute(
-                    "INSERT OR REPLACE INTO article_hashes (article_id, hash, stamp, paywalled)"
-                    " VALUES (?, ?, ?, ?)",
+                    "INSERT INTO article_hashes (article_id, hash, stamp, paywalled)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                    " SET hash = excluded.hash, stamp = excluded.stamp,"
+                    " paywalled = excluded.paywalled",
                     (target, content_hash, stamp, int(paywalled)),
                 )
             else:

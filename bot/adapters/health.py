@@ -1,7 +1,8 @@
 """``kurzlage health``: is the running bot alive, delivering, and free of lasting failures?
 
-Read from the database only (opened read-only, never created or migrated), so it works from
-a second process such as Docker's HEALTHCHECK while the bot runs:
+Read from the database only (opened read-only, never created or migrated; a SQLite file or
+the PostgreSQL database of ``bot.database``), so it works from a second process such as
+Docker's HEALTHCHECK while the bot runs:
 
 * the heartbeat, written every ``bot.outbox_interval`` seconds by its own job, is fresh;
 * the outbox is moving: no message due for an enabled chat has waited longer than
@@ -19,7 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
+
+from bot.adapters.database import Connection, is_database_url
 from bot.adapters.options import BotSettings
+from bot.adapters.postgres import read_only, redact
 
 #: Meta key of the heartbeat, written by ``bot.adapters.jobs.heartbeat_job``.
 HEARTBEAT_KEY = "heartbeat"
@@ -57,6 +62,8 @@ def check_health(
         now: The current time (aware).
         feed_hours: Hours a feed may fail since its last good poll.
     """
+    if is_database_url(settings.database):
+        return _check_postgres(settings, now=now, feed_hours=feed_hours)
     path = Path(settings.database)
     if not path.is_file():
         return Health(False, f"no database at {path}: the bot has not started here")
@@ -70,9 +77,19 @@ def check_health(
         return Health(False, f"cannot read the database {path}: {err}")
 
 
-def _check(
-    db: sqlite3.Connection, settings: BotSettings, *, now: datetime, feed_hours: float
-) -> Health:
+def _check_postgres(settings: BotSettings, *, now: datetime, feed_hours: float) -> Health:
+    where = redact(settings.database)
+    try:
+        with read_only(settings.database) as db:
+            row = db.execute("SELECT to_regclass('kurzlage_schema') IS NOT NULL").fetchone()
+            if row is None or not row[0]:
+                return Health(False, f"no Kurzlage database at {where}: the bot has not run here")
+            return _check(db, settings, now=now, feed_hours=feed_hours)
+    except psycopg.Error as err:
+        return Health(False, f"cannot read the database {where}: {' '.join(str(err).split())}")
+
+
+def _check(db: Connection, settings: BotSettings, *, now: datetime, feed_hours: float) -> Health:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (HEARTBEAT_KEY,)).fetchone()
     if row is None:
         return Health(False, "no heartbeat yet: the bot has not run here")
@@ -93,7 +110,10 @@ def _check(
         lasted = (now - datetime.fromisoformat(since)).total_seconds()
         if lasted > FAILING_SECONDS:
             return Health(False, f"{kind} failing for {int(lasted // 60)} min: {detail}")
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feed_state'").fetchone():
+    if (
+        not isinstance(db, sqlite3.Connection)
+        or db.execute("SELECT 1 FROM sqlite_master WHERE name = 'feed_state'").fetchone()
+    ):
         for url, since, error in db.execute(
             "SELECT url, COALESCE(last_success, since), COALESCE(last_error, '?')"
             " FROM feed_state WHERE failures > 0"

@@ -29,7 +29,9 @@ class InboxRows(Database):
         """Remember that an inbox file was read in this version."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO ingested_files (path, mtime_ns, size) VALUES (?, ?, ?)",
+                "INSERT INTO ingested_files (path, mtime_ns, size) VALUES (?, ?, ?)"
+                " ON CONFLICT (path) DO UPDATE"
+                " SET mtime_ns = excluded.mtime_ns, size = excluded.size",
                 (path, mtime_ns, size),
             )
 
@@ -49,7 +51,7 @@ class InboxRows(Database):
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE articles SET title = ?, url = ?, outlet = ?, published = ?, text = ?,"
-                " added = ?, paywalled = ? WHERE id = ? AND digest_id IS NULL",
+                " added = ?, added_at = ?, paywalled = ? WHERE id = ? AND digest_id IS NULL",
                 (
                     article.title,
                     article.url,
@@ -57,6 +59,7 @@ class InboxRows(Database):
                     article.published.isoformat() if article.published else None,
                     article.text,
                     now.isoformat(),
+                    now.timestamp(),
                     int(article.paywalled),
                     article.id,
                 ),
@@ -76,7 +79,8 @@ class InboxRows(Database):
         """Remember the inbox file an article was stored from."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO inbox_articles (article_id, path) VALUES (?, ?)",
+                "INSERT INTO inbox_articles (article_id, path) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET path = excluded.path",
                 (article_id, path),
             )
 
@@ -90,11 +94,17 @@ class InboxRows(Database):
             yield int(row[0]), str(row[1]), str(row[2])
 
     def claim_slot(self, slot: str, *, now: datetime) -> bool:
-        """Claim a scheduled digest time for posting; False if it was claimed before."""
+        """Claim a scheduled digest time for posting; False if it was claimed before.
+
+        The slot is the table's key, so of several instances at most one claims it; behind
+        a leader fence (``fence_leader``) only the instance that still leads can.
+        """
+        fence, fenced = self._fenced()
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO digest_slots (slot, claimed) VALUES (?, ?)",
-                (slot, now.isoformat()),
+                "INSERT INTO digest_slots (slot, claimed) SELECT ?, ?"
+                f" WHERE 1 = 1{fence} ON CONFLICT (slot) DO NOTHING",
+                (slot, now.isoformat(), *fenced),
             )
             return cursor.rowcount > 0
 

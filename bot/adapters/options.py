@@ -21,7 +21,8 @@ class BotSettings:
             needs at least one to run (:func:`require_bot_settings`).
         schedule: Digest times as cron expressions (minute hour day month weekday) in
             ``digest.timezone``.
-        database: The SQLite file (created with its folder on first start).
+        database: The SQLite file (created with its folder on first start), or a
+            ``postgresql://`` URL of the shared store (``bot.adapters.database``).
         inbox: Folder watched for new article files (``.txt``, ``.md``, ``.json``, ``.jsonl``).
         seeds: Folder ingested once on the very first start; empty for none.
         ingest_interval: Seconds between two looks into the inbox.

@@ -20,7 +20,9 @@ to the outbox table, then sent from there by :meth:`Outbox.drain`:
 * **Other 400s** (Telegram refuses the message itself) mark it ``failed``, kept and counted by
   /status, and tell the admins: sending it again could never succeed.
 
-Crash guarantee. Before each request the row is marked ``sending`` and committed; when
+Crash guarantee. Before each request the row is claimed (marked ``sending``) and committed;
+a row already sent, cancelled, or claimed by another instance is not sent, and an instance
+that no longer leads claims nothing (``Storage.claim_message``, ``fence_leader``). When
 Telegram answers, its message id is committed with state ``sent``. A process killed at any
 point *between* two sends resumes with no duplicate and no loss. The one window that cannot
 be closed with the Bot API (it has no idempotency key and no way to read a chat's history) is
@@ -177,7 +179,9 @@ class Outbox:
         while True:
             if doubts > TIMEOUT_RESENDS:
                 return self._hold(message, doubts)
-            self._storage.mark_sending(message.id, uncertain=doubts)
+            if not self._storage.claim_message(message.id, uncertain=doubts):
+                # Sent, cancelled or claimed meanwhile, or this instance no longer leads.
+                return "later"
             ticket = Ticket()
             try:
                 sent = await self._request(message, ticket)

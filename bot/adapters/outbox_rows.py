@@ -7,13 +7,12 @@ only stores. A digest is queued for a chat at most once (primary key of ``delive
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.database import Database
+from bot.adapters.database import Connection, Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +77,8 @@ class OutboxRows(Database):
         """
         with self._transaction() as db:
             fresh = db.execute(
-                "INSERT OR IGNORE INTO deliveries (digest_id, chat) VALUES (?, ?)",
+                "INSERT INTO deliveries (digest_id, chat) VALUES (?, ?)"
+                " ON CONFLICT (digest_id, chat) DO NOTHING",
                 (digest_id, chat),
             ).rowcount
             if fresh:
@@ -92,7 +92,7 @@ class OutboxRows(Database):
 
     @staticmethod
     def _insert_messages(
-        db: sqlite3.Connection,
+        db: Connection,
         chat: str,
         kind: str,
         messages: Sequence[tuple[str, Mapping[str, Any] | None]],
@@ -132,13 +132,23 @@ class OutboxRows(Database):
             query, args = "SELECT * FROM outbox WHERE chat = ? ORDER BY id", (chat,)
         return tuple(_message(r) for r in self._db.execute(query, args).fetchall())
 
-    def mark_sending(self, message_id: int, *, uncertain: int = 0) -> None:
-        """Record that a send is about to start (see ``bot.adapters.outbox`` on crashes)."""
+    def claim_message(self, message_id: int, *, uncertain: int = 0) -> bool:
+        """Mark a message ``sending`` before its send starts; False if it is not ours to send.
+
+        The row is claimed only while it still waits (``pending``, or ``sending`` after a cut
+        off attempt), is not locked by another instance's claim (``FOR UPDATE SKIP LOCKED``
+        on PostgreSQL) and, behind a leader fence (``fence_leader``), only while this
+        instance leads. Committed before the request (see ``bot.adapters.outbox`` on crashes).
+        """
+        fence, fenced = self._fenced()
         with self._transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'sending', uncertain = ? WHERE id = ?",
-                (uncertain, message_id),
-            )
+            claimed = db.execute(
+                "UPDATE outbox SET state = 'sending', uncertain = ? WHERE id IN"
+                " (SELECT id FROM outbox WHERE id = ? AND state IN ('pending', 'sending')"
+                f"{self.skip_locked}){fence}",
+                (uncertain, message_id, *fenced),
+            ).rowcount
+        return claimed > 0
 
     def mark_sent(self, message_id: int, *, telegram_id: int, now: datetime) -> None:
         """Record Telegram's message id for a sent message."""
@@ -177,9 +187,12 @@ class OutboxRows(Database):
 
     def delivery_chats(self, digest_id: int) -> tuple[str, ...]:
         """Return the enabled chats a digest is queued for (disabled ones wait, uncounted)."""
+        # In the order they were queued: by their first outbox row.
         rows = self._db.execute(
-            "SELECT chat FROM deliveries WHERE digest_id = ?"
-            " AND chat NOT IN (SELECT chat FROM disabled_chats) ORDER BY rowid",
+            "SELECT d.chat FROM deliveries d JOIN outbox o"
+            " ON o.digest_id = d.digest_id AND o.chat = d.chat WHERE d.digest_id = ?"
+            " AND d.chat NOT IN (SELECT chat FROM disabled_chats)"
+            " GROUP BY d.chat ORDER BY MIN(o.id)",
             (digest_id,),
         ).fetchall()
         return tuple(r[0] for r in rows)
@@ -215,7 +228,7 @@ class OutboxRows(Database):
         )
 
 
-def _message(row: sqlite3.Row) -> OutboxMessage:
+def _message(row: Any) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         chat=row["chat"],

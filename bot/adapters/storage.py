@@ -1,4 +1,6 @@
-"""SQLite storage: articles, digests, subscriptions, disabled chats and the outbox.
+"""Storage: articles, digests, subscriptions, disabled chats and the outbox.
+
+On SQLite or PostgreSQL (``bot.adapters.database``), with the same queries.
 
 Two invariants make "each article reaches each chat at most once" structural rather than a
 matter of care:
@@ -55,10 +57,11 @@ class Chat:
 
 
 class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
-    """The bot's SQLite database; one instance per process.
+    """The bot's database; one instance per process.
 
     Args:
-        path: The database file; it and its folder are created when missing.
+        location: A SQLite file (it and its folder are created when missing) or a
+            ``postgresql://`` URL.
     """
 
     # -- articles --------------------------------------------------------------------------
@@ -66,11 +69,10 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
     def add_articles(self, articles: Sequence[Article], *, now: datetime) -> int:
         """Store articles not seen before (by id) as new; return how many were added."""
         with self._transaction() as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO articles"
-                " (id, title, url, outlet, published, text, added, paywalled)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = db.executemany(
+                "INSERT INTO articles"
+                " (id, title, url, outlet, published, text, added, added_at, paywalled)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 [
                     (
                         a.id,
@@ -80,12 +82,13 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
                         a.published.isoformat() if a.published else None,
                         a.text,
                         now.isoformat(),
+                        now.timestamp(),
                         int(a.paywalled),
                     )
                     for a in articles
                 ],
             )
-            return db.total_changes - before
+            return cursor.rowcount
 
     def article_digest(self, article_id: str) -> int | None:
         """Return the digest an article went into, or None while it is new or unknown."""
@@ -110,11 +113,11 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
         """
         data = json.dumps(digest_to_dict(digest), ensure_ascii=False)
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO digests (kind, created, data) VALUES (?, ?, ?)",
+            row = db.execute(
+                "INSERT INTO digests (kind, created, data) VALUES (?, ?, ?) RETURNING id",
                 (kind, created.isoformat(), data),
-            )
-            digest_id = int(cursor.lastrowid or 0)
+            ).fetchone()
+            digest_id = int(row[0])
             article_ids = {s.id for story in digest.stories for s in story.sources}
             db.executemany(
                 "UPDATE articles SET digest_id = ? WHERE id = ? AND digest_id IS NULL",
@@ -167,8 +170,8 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
         with self._transaction() as db:
             db.execute("DELETE FROM disabled_chats WHERE chat = ?", (chat,))
             cursor = db.execute(
-                "INSERT OR IGNORE INTO subscriptions (chat, kind, title, added)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO subscriptions (chat, kind, title, added)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat) DO NOTHING",
                 (chat, kind, title, now.isoformat()),
             )
             return cursor.rowcount > 0
@@ -201,7 +204,8 @@ class Storage(OutboxRows, EditionRows, InboxRows, FeedRows, FailureRows):
         """Stop delivering to a chat, keeping its pending messages; False if it already was."""
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO disabled_chats (chat, reason, disabled) VALUES (?, ?, ?)",
+                "INSERT INTO disabled_chats (chat, reason, disabled) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat) DO NOTHING",
                 (chat, reason, now.isoformat()),
             )
             return cursor.rowcount > 0

@@ -36,8 +36,8 @@ def test_article_files_skip_dot_files_and_unknown_suffixes(inbox: Path) -> None:
     assert found == ["a.txt", "e.md", "sub/b.TXT"]
 
 
-async def test_the_inbox_ingests_exactly_those_files(inbox: Path, tmp_path: Path) -> None:
-    storage = Storage(tmp_path / "k.sqlite3")
+async def test_the_inbox_ingests_exactly_those_files(inbox: Path, database: str) -> None:
+    storage = Storage(database)
     publisher = Publisher(
         storage, Renderer(), settings=Settings(), lang=load_language(), bot_username="bot"
     )

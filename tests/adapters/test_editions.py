@@ -40,8 +40,8 @@ STRIKE = Article(
 
 
 @pytest.fixture
-def storage(tmp_path):
-    store = Storage(tmp_path / "k.sqlite3")
+def storage(database):
+    store = Storage(database)
     yield store
     store.close()
 

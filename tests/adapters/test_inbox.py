@@ -54,8 +54,8 @@ def inbox_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def storage(tmp_path: Path):
-    store = Storage(tmp_path / "data" / "k.sqlite3")
+def storage(database: str):
+    store = Storage(database)
     yield store
     store.close()
 

@@ -45,8 +45,8 @@ def fake():
 
 
 @pytest.fixture
-def storage(tmp_path):
-    store = Storage(tmp_path / "k.sqlite3")
+def storage(database):
+    store = Storage(database)
     yield store
     store.close()
 
@@ -193,7 +193,7 @@ async def test_a_refused_message_is_kept_as_failed_and_the_rest_goes_out(fake, s
 async def test_a_send_started_before_a_crash_is_resent_after_restart(fake, storage, bot):
     queue(storage, ["-300"], ["eins", "zwei"])
     first, _ = storage.unsent_messages()
-    storage.mark_sending(first.id)  # the process died during this send
+    assert storage.claim_message(first.id)  # the process died during this send
 
     await outbox(storage, bot).drain()
 
@@ -255,8 +255,10 @@ async def test_a_send_without_answer_is_resent_once_then_kept_unclear(fake, stor
 async def test_a_send_in_doubt_from_before_a_crash_is_resent_at_most_once(fake, storage, bot):
     queue(storage, ["-300"], ["eins", "zwei"])
     first, second = storage.unsent_messages()
-    storage.mark_sending(first.id, uncertain=1)  # resent once already; that one was cut off
-    storage.mark_sending(second.id)  # cut off once: may be posted, one resend allowed
+    assert storage.claim_message(
+        first.id, uncertain=1
+    )  # resent once already; that one was cut off
+    assert storage.claim_message(second.id)  # cut off once: may be posted, one resend allowed
 
     await outbox(storage, bot).drain()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -43,8 +42,8 @@ def web():
 
 
 @pytest.fixture
-def storage(tmp_path: Path):
-    db = Storage(tmp_path / "k.sqlite3")
+def storage(database: str):
+    db = Storage(database)
     yield db
     db.close()
 
@@ -360,7 +359,7 @@ async def test_a_feed_down_for_a_day_is_reported_before_five_failures(web, stora
 
 
 async def test_a_paywalled_page_keeps_its_mark_in_storage_and_in_the_digest(
-    web, storage, tmp_path
+    web, storage, database
 ):
     paywall = (
         '<script type="application/ld+json">{"@type": "NewsArticle",'
@@ -379,7 +378,7 @@ async def test_a_paywalled_page_keeps_its_mark_in_storage_and_in_the_digest(
 
     await poll(storage, [FeedSettings(url=web.url("/rss.xml"))])
     storage.close()
-    reopened = Storage(tmp_path / "k.sqlite3")
+    reopened = Storage(database)
     try:
         marks = {a.title: a.paywalled for a in reopened.new_articles()}
         pool = reopened.edition_pool(now=NOW, carry_hours=24).articles

@@ -28,8 +28,8 @@ def article(article_id, **extra):
 
 
 @pytest.fixture
-def storage(tmp_path):
-    store = Storage(tmp_path / "sub" / "k.sqlite3")
+def storage(database):
+    store = Storage(database)
     yield store
     store.close()
 
@@ -43,15 +43,15 @@ def test_new_file_has_current_schema_in_wal_mode(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path):
-    path = tmp_path / "k.sqlite3"
+def test_reopening_keeps_data_and_does_not_migrate_twice(database):
+    path = database
     first = Storage(path)
     first.add_articles([article("a")], now=NOW)
     first.close()
 
     again = Storage(path)
 
-    assert again.schema_version == len(MIGRATIONS)
+    assert again.schema_version == again.latest_version
     assert [a.id for a in again.new_articles()] == ["a"]
     again.close()
 
@@ -169,7 +169,7 @@ def test_sent_messages_map_back_to_their_digest(storage):
     storage.enqueue_digest(digest_id, "-100", kind="group", messages=[("eins", None)], now=NOW)
     (message,) = storage.unsent_messages()
 
-    storage.mark_sending(message.id)
+    assert storage.claim_message(message.id)
     storage.mark_sent(message.id, telegram_id=77, now=NOW)
 
     assert storage.unsent_messages() == ()
@@ -193,12 +193,12 @@ def test_latest_digest_of_a_chat_and_overall(storage):
     assert storage.latest_digest_id() == newer
 
 
-def test_a_send_started_but_not_recorded_stays_unsent(tmp_path):
-    path = tmp_path / "k.sqlite3"
+def test_a_send_started_but_not_recorded_stays_unsent(database):
+    path = database
     store = Storage(path)
     store.enqueue_notice("1", kind="private", text="Hallo", now=NOW)
     (message,) = store.unsent_messages()
-    store.mark_sending(message.id)
+    assert store.claim_message(message.id)
     store.close()  # the process dies before Telegram's answer is recorded
 
     again = Storage(path)
@@ -260,7 +260,7 @@ def test_unsubscribing_cancels_unsent_digests_but_not_notices(storage):
     )
     storage.enqueue_notice("-100", kind="group", text="Hinweis", now=NOW)
     first, *_ = storage.unsent_messages()
-    storage.mark_sending(first.id)  # already on its way: may have reached Telegram
+    assert storage.claim_message(first.id)  # already on its way: may have reached Telegram
 
     assert storage.unsubscribe("-100")
 

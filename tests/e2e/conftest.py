@@ -49,11 +49,11 @@ def fake():
 
 
 @pytest.fixture
-def settings(fake, tmp_path):
+def settings(fake, tmp_path, database):
     bot = BotSettings(
         channels=("@kanal_eins", str(CHANNEL_TWO)),
         admins=(ADMIN,),
-        database=str(tmp_path / "data" / "kurzlage.sqlite3"),
+        database=database,  # once per backend: tests/conftest.py
         inbox=str(tmp_path / "inbox"),
         seeds=str(ROOT / "seeds"),
         api_base_url=fake.base_url,

@@ -3,6 +3,9 @@
 import itertools
 import sqlite3
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from bot.adapters.render import Renderer
 from bot.adapters.services import services
@@ -159,11 +162,18 @@ async def test_a_bot_paced_to_the_limits_gets_no_429_from_a_strict_server(settin
 # -- item 12: failures in jobs reach the admins --------------------------------------------
 
 
+def sqlite_file(app) -> Path:
+    path = services(app).storage.path
+    assert path is not None  # these tests run on SQLite only
+    return path
+
+
+@pytest.mark.sqlite_only  # breaks the file with a second connection
 async def test_a_database_error_in_a_job_reaches_the_admins_once_without_the_database(
     fake, settings
 ):
     async with running(settings) as app:
-        broken = sqlite3.connect(services(app).storage.path)
+        broken = sqlite3.connect(sqlite_file(app))
         broken.execute("DROP TABLE outbox")  # the notice cannot go through the outbox
         broken.close()
 
@@ -184,10 +194,11 @@ async def test_a_database_error_in_a_job_reaches_the_admins_once_without_the_dat
         assert fake.sent_to(CHANNEL_ONE) == []
 
 
+@pytest.mark.sqlite_only  # breaks the file with a second connection
 async def test_a_failure_is_cleared_when_the_job_works_again(fake, settings):
     async with running(settings) as app:
         s = services(app)
-        broken = sqlite3.connect(s.storage.path, isolation_level=None)
+        broken = sqlite3.connect(sqlite_file(app), isolation_level=None)
         broken.execute("ALTER TABLE outbox RENAME TO outbox_away")
         await run_digest_job(app)
         await fake.wait_for(lambda: fake.sent_to(ADMIN))
@@ -230,9 +241,10 @@ def pages_of(app):
     return list(Renderer().quelle(stored_digest(app, 1)))
 
 
+@pytest.mark.sqlite_only  # breaks the file with a second connection
 async def test_the_error_handler_reaches_the_admins_when_the_outbox_is_broken(fake, settings):
     async with running(settings) as app:
-        broken = sqlite3.connect(services(app).storage.path)
+        broken = sqlite3.connect(sqlite_file(app))
         broken.execute("DROP TABLE outbox")
         broken.close()
 

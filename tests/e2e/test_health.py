@@ -2,34 +2,55 @@
 
 import asyncio
 import json
+import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.adapters.database import is_database_url
 from bot.adapters.storage import Storage
 from tests.e2e.conftest import ROOT
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN
+from tests.testkit.postgres import url_without_password
 
 # The checks report whole minutes, so the seconds a process takes to start do not change the
 # lines: each time below lies half a minute inside its minute.
 
 
-def health(config):
+def health(config, env=None):
     command = [sys.executable, "-m", "bot", "--config", str(config), "health"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def write_health_config(path, database):
+    if is_database_url(database):  # the password comes from PGPASSFILE (tests/postgres.py)
+        database = url_without_password(database)
+    path.write_text(
+        f"[bot]\ndatabase = {json.dumps(database)}\noutbox_interval = 30\n", encoding="utf-8"
+    )
+    return path
 
 
 @pytest.fixture
 def config(tmp_path):
-    path = tmp_path / "kurzlage.toml"
-    database = json.dumps(str(tmp_path / "k.sqlite3"))
-    path.write_text(f"[bot]\ndatabase = {database}\noutbox_interval = 30\n", encoding="utf-8")
-    return path
+    return write_health_config(tmp_path / "kurzlage.toml", str(tmp_path / "k.sqlite3"))
+
+
+@pytest.fixture
+def config_of(tmp_path, database):
+    """A settings file naming the database, and the database (once per backend)."""
+    return write_health_config(tmp_path / "kurzlage.toml", database), database
 
 
 def test_health_without_a_database_says_so(config, tmp_path):
@@ -68,24 +89,21 @@ def blip(store, now):
 
 def feed_down(store, now):
     beat(store, now, ago=5)
-    db = sqlite3.connect(store.path, isolation_level=None)
-    # The feeds' table (bot.adapters.feed_rows) where it exists; the columns health reads.
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS feed_state (url TEXT PRIMARY KEY, since TEXT NOT NULL,"
-        " last_success TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0)"
+    url = "https://example.org/feed.xml"
+    store.feed_state(url, now=now - timedelta(days=3))
+    store.record_feed_success(
+        url,
+        now=now - timedelta(hours=25, minutes=30),
+        next_poll=0,
+        etag=None,
+        last_modified=None,
+        fetch_url=None,
+        items=3,
     )
-    db.execute(
-        "INSERT INTO feed_state (url, since, last_success, last_error, failures)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (
-            "https://example.org/feed.xml",
-            (now - timedelta(days=3)).isoformat(),
-            (now - timedelta(hours=25, minutes=30)).isoformat(),
-            "HTTP 503",
-            7,
-        ),
-    )
-    db.close()
+    for hours in range(25, 18, -1):
+        store.record_feed_failure(
+            url, now=now - timedelta(hours=hours), error="HTTP 503", next_poll=0
+        )
 
 
 @pytest.mark.parametrize(
@@ -108,8 +126,9 @@ def feed_down(store, now):
     ],
     ids=["no-heartbeat", "stale-heartbeat", "outbox-stuck", "failing", "feed-down", "healthy"],
 )
-def test_health_checks_heartbeat_outbox_and_failures(config, tmp_path, prepare, code, line):
-    store = Storage(tmp_path / "k.sqlite3")
+def test_health_checks_heartbeat_outbox_and_failures(config_of, prepare, code, line):
+    config, database = config_of
+    store = Storage(database)
     prepare(store, datetime.now(UTC))
     store.close()
 
@@ -171,3 +190,46 @@ def test_the_docker_image_checks_its_health_with_kurzlage_health():
     (start,) = [i for i, line in enumerate(lines) if line.startswith("HEALTHCHECK ")]
 
     assert lines[start + 1].strip() == 'CMD ["kurzlage", "health"]'
+
+
+def test_health_on_an_empty_postgresql_database_says_the_bot_has_not_run(tmp_path, postgres_url):
+    config = write_health_config(tmp_path / "kurzlage.toml", postgres_url)
+
+    done = health(config)
+
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"kurzlage health: no Kurzlage database at {url_without_password(postgres_url)}: "
+        "the bot has not run here\n"
+    )
+
+
+def test_the_database_url_with_its_password_comes_from_the_environment(tmp_path, postgres_url):
+    store = Storage(postgres_url)
+    beat(store, datetime.now(UTC), ago=5)
+    store.close()
+    config = tmp_path / "kurzlage.toml"
+    config.write_text("[bot]\noutbox_interval = 30\n", encoding="utf-8")
+
+    done = health(config, env={"KURZLAGE_DATABASE_URL": postgres_url, "PGPASSFILE": "/dev/null"})
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (
+        done.stdout == "kurzlage health: ok: heartbeat fresh, outbox moving, no lasting failure\n"
+    )
+
+
+def test_a_password_in_the_settings_file_is_refused_naming_the_variable(tmp_path):
+    config = tmp_path / "kurzlage.toml"
+    config.write_text(
+        '[bot]\ndatabase = "postgresql://kurzlage:geheim@db.example/kurzlage"\n', encoding="utf-8"
+    )
+
+    done = health(config)
+
+    assert done.returncode == 2
+    assert "geheim" not in done.stderr + done.stdout
+    assert done.stderr == (
+        "kurzlage: config: bot.database names a password; put the whole URL in "
+        "KURZLAGE_DATABASE_URL instead (secrets are read from the environment only)\n"
+    )

@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 
+from bot.adapters.database import is_database_url
 from bot.adapters.storage import Storage
 from tests.e2e import expected
 from tests.e2e.conftest import ROOT, running, with_bot
 from tests.fakes import TOKEN, FakeChat
+from tests.testkit.postgres import url_without_password
 
 CHANNELS = [-1_000_000_000_000 - n for n in range(1, 6)]
 
@@ -25,6 +27,8 @@ def write_config(path, settings):
             for k in ("database", "inbox", "seeds", "api_base_url", "api_file_url")
         },
     }
+    if is_database_url(bot.database):  # the password comes from PGPASSFILE (tests/postgres.py)
+        values["database"] = url_without_password(bot.database)
     lines = ["[bot]", *(f"{key} = {json.dumps(value)}" for key, value in values.items())]
     # One request in flight at a time, so "between two sends" is a well-defined moment.
     lines += ["retry_base_delay = 0.01", "retry_max_delay = 0.05", "outbox_interval = 1"]
@@ -45,14 +49,14 @@ async def test_killed_mid_digest_resumes_without_duplicate_or_loss(fake, setting
     for chat in CHANNELS:
         fake.add_chat(FakeChat(chat, "channel"))
     settings = with_bot(settings, channels=tuple(str(c) for c in CHANNELS), outbox_interval=1)
-    store = Storage(tmp_path / "data" / "kurzlage.sqlite3")
+    store = Storage(settings.bot.database)
     store.set_meta("last_run", "2024-06-24T05:00:00+02:00")  # a run was missed: caught up at start
     store.close()
     config = tmp_path / "kurzlage.toml"
     write_config(config, settings)
     fake.hold_after(2)  # the third post is in flight when the process dies
 
-    watcher = Storage(tmp_path / "data" / "kurzlage.sqlite3")
+    watcher = Storage(settings.bot.database)
     with (tmp_path / "bot.log").open("w", encoding="utf-8") as log:
         process = await asyncio.create_subprocess_exec(
             *bot_command(config), cwd=ROOT, env=bot_env(TOKEN), stderr=log

@@ -23,8 +23,7 @@ async def test_sigterm_with_a_slow_telegram_exits_in_time_and_copies_stay_bounde
     for chat in CHANNELS:
         fake.add_chat(FakeChat(chat, "channel"))
     settings = with_bot(settings, channels=tuple(str(c) for c in CHANNELS), outbox_interval=1)
-    database = tmp_path / "data" / "kurzlage.sqlite3"
-    store = Storage(database)
+    store = Storage(settings.bot.database)
     store.set_meta("last_run", "2024-06-24T05:00:00+02:00")  # a run was missed: caught up at start
     store.close()
     config = tmp_path / "kurzlage.toml"

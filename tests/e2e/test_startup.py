@@ -130,6 +130,7 @@ async def start_bot(config, log):
     )
 
 
+@pytest.mark.sqlite_only  # the file lock; on PostgreSQL a second one stands by
 async def test_a_second_bot_on_the_same_database_refuses_to_start(fake, settings, tmp_path):
     config = tmp_path / "kurzlage.toml"
     write_config(config, settings)
@@ -170,6 +171,7 @@ async def test_a_killed_bot_leaves_no_lock_behind(fake, settings, tmp_path):
     assert done.stderr == startup_line("token", settings) + "\n"  # past the lock
 
 
+@pytest.mark.sqlite_only  # a file deleted under the bot
 async def test_a_deleted_database_stops_the_bot_and_a_restart_posts_nothing_again(
     fake, settings, tmp_path
 ):
@@ -208,6 +210,7 @@ async def test_a_deleted_database_stops_the_bot_and_a_restart_posts_nothing_agai
     assert len(fake.sent_to(CHANNEL_ONE)) == 1
 
 
+@pytest.mark.sqlite_only  # a file that is no database
 def test_a_file_that_is_no_database_is_one_line_naming_the_key(fake, settings, tmp_path):
     database = Path(settings.bot.database)
     database.parent.mkdir(parents=True)

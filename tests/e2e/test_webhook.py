@@ -7,9 +7,11 @@ import socket
 
 import httpx
 
+from bot.adapters.database import is_database_url
 from tests.e2e.conftest import ADMIN, READER, ROOT
 from tests.e2e.test_restart import bot_command, bot_env
 from tests.fakes import TOKEN
+from tests.testkit.postgres import url_without_password
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -24,7 +26,10 @@ def write_webhook_config(path, settings, *, port):
     bot = settings.bot
     values = {
         "admins": [ADMIN],
-        "database": bot.database,
+        # The password comes from PGPASSFILE (tests/postgres.py).
+        "database": url_without_password(bot.database)
+        if is_database_url(bot.database)
+        else bot.database,
         "inbox": bot.inbox,
         "api_base_url": bot.api_base_url,
         "api_file_url": bot.api_file_url,

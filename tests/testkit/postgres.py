@@ -10,6 +10,8 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -31,6 +33,31 @@ def without_password(url: str) -> str:
     return make_conninfo("", **params)
 
 
+def url_without_password(url: str) -> str:
+    """A ``postgresql://`` URL without its password (libpq finds it in PGPASSFILE)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def write_passfile(server: str, path: Path) -> Path:
+    """Write a libpq password file for the server's role: its databases need no password."""
+    parts = urlsplit(server)
+    line = f"*:*:*:{parts.username or '*'}:{parts.password or ''}\n"
+    path.write_text(line, encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def database_url(server: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server`` (a ``postgresql://`` URL)."""
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 @contextmanager
 def fresh_database(server: str) -> Iterator[str]:
     """Create a new, empty database on ``server``; yield its URL; drop it afterwards."""
@@ -38,7 +65,7 @@ def fresh_database(server: str) -> Iterator[str]:
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield make_conninfo(server, dbname=name)
+        yield database_url(server, name)
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
