@@ -2,10 +2,13 @@
 
 Usage (from the repository root, with the ``bench`` extra installed)::
 
-    python -m benchmarks.run [--corpora ../shared/corpora] [--only split,summary]
+    python -m benchmarks.run [--corpora ../shared/corpora] [--only split,summary [--write]]
 
 Each benchmark module exposes ``run(corpora: Path) -> str``, which returns its Markdown
-section. The results file starts with the machine, the date and the git commit.
+section. The results file starts with the machine, the date and the git commit. With
+``--only`` the sections are printed and the file is left as it is; ``--write`` replaces those
+sections in it instead (by their ``## `` heading; a new one goes after the section run before
+it, else at the end), keeps every other section, and notes the partial run in the header.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import argparse
 import importlib
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +32,7 @@ MODULES = (
     "figures",
     "speed",
     "fanout",
+    "store",
     "editions",
     "latency",
     "takeover",
@@ -72,6 +77,37 @@ def _machine() -> str:
     )
 
 
+def _blocks(text: str) -> tuple[str, list[str]]:
+    """Split a results file into its header and its ``## `` sections (each with its text)."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    return parts[0], [p.rstrip() + "\n" for p in parts[1:]]
+
+
+def _heading(section: str) -> str:
+    return section.split("\n", 1)[0].strip()
+
+
+def merge_sections(existing: str, sections: list[str], note: str) -> str:
+    """Return ``existing`` with ``sections`` in place of those of the same heading.
+
+    A section not there yet goes right after the one before it in ``sections``, else at the
+    end. ``note`` (one header line) replaces an earlier note of the same ``--only``.
+    """
+    header, blocks = _blocks(existing)
+    placed = ""
+    for section in sections:
+        found = [i for i, b in enumerate(blocks) if _heading(b) == _heading(section)]
+        if found:
+            blocks[found[0]] = section
+        else:
+            after = [i for i, b in enumerate(blocks) if placed and _heading(b) == placed]
+            blocks.insert(after[0] + 1 if after else len(blocks), section)
+        placed = _heading(section)
+    key = note.split(" on ", 1)[0]
+    lines = [line for line in header.rstrip().splitlines() if not line.startswith(key)]
+    return "\n".join([*lines, note, ""]) + "\n" + "\n".join(blocks)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
@@ -79,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default="", help="comma-separated subset of " + ",".join(MODULES)
     )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="with --only: replace these sections in the results file instead of printing",
+    )
     args = parser.parse_args(argv)
     if not args.corpora.is_dir():
         print(f"benchmarks: corpora not found at {args.corpora}", file=sys.stderr)
@@ -101,7 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(module.run(args.corpora).rstrip() + "\n")
         print(f"   {time.perf_counter() - started:.1f} s", file=sys.stderr)
     text = "\n".join(header) + "\n" + "\n".join(sections)
-    if args.only and args.output.exists():
+    if args.only and args.write and args.output.exists():
+        note = (
+            f"- Re-run with `--only {args.only}` on"
+            f" {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, commit {_commit()}"
+            " (those sections; each names its run)"
+        )
+        existing = args.output.read_text(encoding="utf-8")
+        args.output.write_text(merge_sections(existing, sections, note), encoding="utf-8")
+        print(f"wrote {', '.join(chosen)} into {args.output}", file=sys.stderr)
+    elif args.only and args.output.exists():
         print(text)
         print(f"(--only: {args.output} left as it is)", file=sys.stderr)
     else:
