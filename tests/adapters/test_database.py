@@ -246,3 +246,20 @@ def test_articles_added_count_once_on_either_backend(database):
     assert store.add_articles(articles, now=NOW) == 2
     assert store.add_articles([*articles, Article(id="c", title="T c", text="X.")], now=NOW) == 1
     store.close()
+
+
+def test_connections_the_server_cut_are_replaced_and_nothing_is_lost(postgres_url):
+    store = Storage(postgres_url)
+    store.add_articles([Article(id="a", title="T a", text="Text.")], now=NOW)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:  # e.g. a failover of the server
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    store.add_articles([Article(id="b", title="T b", text="Text.")], now=NOW)
+    store.set_meta("after", "cut")
+
+    assert [a.id for a in store.new_articles()] == ["a", "b"]
+    assert store.meta("after") == "cut"
+    store.close()
