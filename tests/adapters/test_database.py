@@ -2,6 +2,7 @@
 
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 
 import psycopg
@@ -202,6 +203,17 @@ def test_a_sent_or_cancelled_message_cannot_be_claimed(database):
     store.close()
 
 
+def wait_until_gone(url, backend_pid):
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _ in range(100):
+            if not conn.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend_pid,)
+            ).fetchone():
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"backend {backend_pid} still there after 5 s")
+
+
 def test_behind_the_fence_only_the_lock_holder_claims(queued, postgres_url):
     store, message_id = queued
     leader = psycopg.connect(postgres_url, autocommit=True)
@@ -213,7 +225,8 @@ def test_behind_the_fence_only_the_lock_holder_claims(queued, postgres_url):
     assert store.claim_message(message_id)
     assert store.claim_slot("2026-07-01T07:00:00+02:00", now=NOW)
 
-    leader.close()  # the leader's session ends: its lock is gone
+    leader.close()  # the leader's session ends: its lock is gone once the backend exits
+    wait_until_gone(postgres_url, backend[0])
 
     assert not store.claim_message(message_id)
     assert not store.claim_slot("2026-07-01T19:00:00+02:00", now=NOW)
@@ -245,4 +258,21 @@ def test_articles_added_count_once_on_either_backend(database):
 
     assert store.add_articles(articles, now=NOW) == 2
     assert store.add_articles([*articles, Article(id="c", title="T c", text="X.")], now=NOW) == 1
+    store.close()
+
+
+def test_connections_the_server_cut_are_replaced_and_nothing_is_lost(postgres_url):
+    store = Storage(postgres_url)
+    store.add_articles([Article(id="a", title="T a", text="Text.")], now=NOW)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:  # e.g. a failover of the server
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    store.add_articles([Article(id="b", title="T b", text="Text.")], now=NOW)
+    store.set_meta("after", "cut")
+
+    assert [a.id for a in store.new_articles()] == ["a", "b"]
+    assert store.meta("after") == "cut"
     store.close()

@@ -79,7 +79,8 @@ async def test_an_admin_pushes_a_link_and_every_channel_gets_its_summary(
             "<i>In diesem Chat ist noch keine Ausgabe erschienen. Das hier gehört zur neuesten"
             " Ausgabe (Nr. 1 vom 01.07.2026, 07:00 Uhr).</i>"
         )
-        assert services(app).storage.outbox_counts().pending == 0
+        # The fake records a message before the bot has its answer: wait for the record.
+        await fake.wait_for(lambda: services(app).storage.outbox_counts().pending == 0)
 
         # The same link again: each article reaches each chat at most once.
         again = await command(fake, ADMIN, ADMIN, f"/push {url}")

@@ -7,6 +7,7 @@ the same loopback URL is the default). Its role needs CREATEDB.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,11 +68,23 @@ def fresh_database(server: str) -> Iterator[str]:
     try:
         yield database_url(server, name)
     finally:
-        drop = sql.SQL("DROP DATABASE {}").format(sql.Identifier(name))
-        with psycopg.connect(server, autocommit=True) as admin:
-            try:
-                admin.execute(drop + sql.SQL(" WITH (FORCE)"))
-            except psycopg.errors.InsufficientPrivilege:
-                # FORCE may not end a session of no role of ours (an autovacuum worker on the
-                # database just written); a plain DROP makes the server stop that worker.
-                admin.execute(drop)
+        drop_database(server, name)
+
+
+#: Tries to drop a test database: FORCE cannot end a superuser's session (an autovacuum
+#: worker that just started on it), which ends by itself a moment later.
+DROP_ATTEMPTS = 20
+
+
+def drop_database(server: str, name: str) -> None:
+    """Drop a test database, its open sessions ended first (retried while one cannot be)."""
+    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    for attempt in range(DROP_ATTEMPTS):
+        try:
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(statement)
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == DROP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.25)
