@@ -34,8 +34,6 @@ ALERT_INTERVAL = 3600.0
 # A notice names the error in at most this many characters (type and first line); the
 # full traceback is in the log.
 DETAIL_CHARS = 300
-# What the storage may raise when the database is the failure.
-_DATABASE_ERRORS = DATABASE_ERRORS
 
 
 def describe(error: BaseException | None) -> str:
@@ -90,7 +88,7 @@ class Alerts:
         detail = describe(error)
         try:
             self._storage.record_failure(kind, detail=detail, now=self._now())
-        except _DATABASE_ERRORS as err:
+        except DATABASE_ERRORS as err:  # the database is the failure
             logger.warning("Could not record the failure %s: %s", kind, err)
         last = self._last.get(kind)
         if last is not None and self._clock() - last < self._interval:
@@ -109,7 +107,7 @@ class Alerts:
         """Forget the failures of ``where``: it just worked."""
         try:
             self._storage.clear_failures(where)
-        except _DATABASE_ERRORS as err:
+        except DATABASE_ERRORS as err:  # the database is the failure
             logger.warning("Could not clear the failures of %s: %s", where, err)
 
     async def notify(self, text: str) -> None:
@@ -120,7 +118,7 @@ class Alerts:
                     self._storage.enqueue_notice(
                         str(admin), kind="private", text=text, now=self._now()
                     )
-        except _DATABASE_ERRORS as err:
+        except DATABASE_ERRORS as err:  # the database is the failure
             logger.warning("Outbox unusable (%s): telling the admins directly", err)
             for admin in self._admins:
                 try:
