@@ -38,7 +38,11 @@ DETAIL_CHARS = 300
 
 def describe(error: BaseException | None) -> str:
     """Return an error's type and first line, shortened for a notice."""
-    detail = f"{type(error).__name__}: {error}".splitlines()[0] if error else "?"
+    if error is None:
+        return "?"
+    text, name = str(error), type(error).__name__
+    # Some messages name their type already (Telegram's "Conflict: terminated by …").
+    detail = (text if text.startswith(f"{name}:") else f"{name}: {text}").splitlines()[0]
     return detail if len(detail) <= DETAIL_CHARS else detail[: DETAIL_CHARS - 1] + "…"
 
 

@@ -11,6 +11,7 @@ The global error handler is one of the two places allowed a broad view of except
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Chat, ChatMember, Update
@@ -85,14 +86,15 @@ async def error_handler(update: object, context: Context) -> None:
     errors of an update every time, since a person is waiting for an answer.
     """
     s = services(context)
-    if (
-        isinstance(context.error, Conflict)
-        and s.leadership is not None
-        and s.leadership.handing_over()
-    ):
-        # The instance that led before polls once more before it notices it lost: expected.
-        logger.info("getUpdates conflict while taking over the lead: %s", context.error)
-        return
+    if isinstance(context.error, Conflict) and s.leadership is not None:
+        if s.leadership.handing_over():
+            # The instance that led before polls once more before it notices: expected.
+            logger.info("getUpdates conflict while taking over the lead: %s", context.error)
+            return
+        if not await asyncio.to_thread(s.leadership.election.is_leader):
+            # This instance lost the lead; the leader job stops it within seconds.
+            logger.info("getUpdates conflict: another instance leads now")
+            return
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         if context.job is not None:

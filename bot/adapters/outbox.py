@@ -20,9 +20,11 @@ to the outbox table, then sent from there by :meth:`Outbox.drain`:
 * **Other 400s** (Telegram refuses the message itself) mark it ``failed``, kept and counted by
   /status, and tell the admins: sending it again could never succeed.
 
-Crash guarantee. Before each request the row is claimed (marked ``sending``) and committed;
-a row already sent, cancelled, or claimed by another instance is not sent, and an instance
-that no longer leads claims nothing (``Storage.claim_message``, ``fence_leader``). When
+Crash guarantee. Right before each request, once its place in the limits is taken, the row
+is claimed (marked ``sending``) and committed (``Ticket.claim``); a row already sent,
+cancelled, or claimed by another instance is not sent, and an instance that no longer leads
+claims nothing (``Storage.claim_message``, ``fence_leader``), not even rows that were waiting
+for their turn when it lost the lead. When
 Telegram answers, its message id is committed with state ``sent``. A process killed at any
 point *between* two sends resumes with no duplicate and no loss. The one window that cannot
 be closed with the Bot API (it has no idempotency key and no way to read a chat's history) is
@@ -34,6 +36,7 @@ chat, since a chat's messages go one at a time); none is ever lost.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,7 +48,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.adapters.options import BotSettings
-from bot.adapters.pacing import TIMEOUT_RESENDS, Ticket, backoff, retry_seconds, uncertain
+from bot.adapters.pacing import (
+    TIMEOUT_RESENDS,
+    NotClaimed,
+    Ticket,
+    backoff,
+    retry_seconds,
+    uncertain,
+)
 from bot.adapters.render import Renderer
 from bot.adapters.storage import OutboxMessage, Storage
 
@@ -179,20 +189,25 @@ class Outbox:
         while True:
             if doubts > TIMEOUT_RESENDS:
                 return self._hold(message, doubts)
-            if not self._storage.claim_message(message.id, uncertain=doubts):
-                # Sent, cancelled or claimed meanwhile, or this instance no longer leads.
-                return "later"
-            ticket = Ticket()
+            # Claimed when its turn comes, right before the request (``Ticket.claim``), not
+            # while it waits for a place: a sender that lost the lead meanwhile sends none.
+            ticket = Ticket(
+                claim=functools.partial(self._storage.claim_message, message.id, uncertain=doubts)
+            )
             try:
                 sent = await self._request(message, ticket)
+            except NotClaimed:
+                # Sent, cancelled or claimed meanwhile, or this instance no longer leads.
+                return "later"
             except asyncio.CancelledError:  # shutdown: the row stays, marked as in doubt
-                self._storage.mark_pending(
-                    message.id,
-                    attempts=attempts,
-                    not_before=0.0,
-                    error="cut off by shutdown",
-                    uncertain=doubts + ticket.started,
-                )
+                if ticket.started:  # claimed, maybe posted; else not ours to touch
+                    self._storage.mark_pending(
+                        message.id,
+                        attempts=attempts,
+                        not_before=0.0,
+                        error="cut off by shutdown",
+                        uncertain=doubts + 1,
+                    )
                 raise
             except RetryAfter as err:
                 wait = retry_seconds(err.retry_after)

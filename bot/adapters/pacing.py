@@ -57,10 +57,21 @@ _CHATS_KEPT = 10_000
 _POSTING = ("send", "copyMessage", "forwardMessage")
 
 
+class NotClaimed(Exception):
+    """The outbox's claim on a message failed when its turn came: it is not sent."""
+
+
 @dataclass(slots=True)
 class Ticket:
-    """The outbox's ``rate_limit_args``: no retries here, and tells when the request started."""
+    """The outbox's ``rate_limit_args``: no retries here, and tells when the request started.
 
+    ``claim``, when given, is called once the request's turn has come (its place in the
+    limits taken, nothing more to wait for) and right before it goes out; False stops it
+    with :class:`NotClaimed`. So the outbox claims a row only when it sends it: an instance
+    that lost the lead while its sends waited for their turn sends none of them.
+    """
+
+    claim: Callable[[], bool] | None = None
     started: bool = False
 
 
@@ -206,6 +217,8 @@ class Pacing(BaseRateLimiter[Ticket]):
             for window in windows:
                 window.start()
         try:
+            if ticket.claim is not None and not ticket.claim():
+                raise NotClaimed
             ticket.started = True
             return await callback(*args, **kwargs)
         finally:
