@@ -37,8 +37,9 @@ SENT_BEFORE = 10
 #: Issue 13: a standby leads within 15 s of the leader's death.
 TAKEOVER_SECONDS = 15
 #: The next scheduled edition is at least this far ahead when the test starts: the catch-up,
-#: the kill and the takeover take about 10 s (re-measure if the test starts waiting on it).
-EDITION_LEAD = timedelta(seconds=20)
+#: the kill, the takeover and the rest of the fan-out took 6 s here (the test asserts the
+#: edition is still to come then; raise this if that assertion fails on a slower machine).
+EDITION_LEAD = timedelta(seconds=12)
 #: Time for a process to start: Python, the imports, PostgreSQL and getMe.
 START_SECONDS = 30
 
@@ -212,8 +213,8 @@ async def test_a_killed_leader_is_replaced_without_loss(fake, failover, tmp_path
         await fake.wait_for(lambda: channels_reached(fake) == len(CHANNELS))
         catch_up = posts(fake)[0].html
         drop(Path(settings.bot.inbox), "bahn.json", "bahn", "Bahn streikt", BAHN)
-        assert datetime.now(ZoneInfo(settings.digest.timezone)) < edition  # still to come
         wait = (edition - datetime.now(ZoneInfo(settings.digest.timezone))).total_seconds()
+        assert wait > 0, "the edition came before the takeover was done: raise EDITION_LEAD"
         await fake.wait_for(
             lambda: len([s for s in posts(fake) if s.html != catch_up]) >= len(CHANNELS),
             within=wait + 20,
@@ -226,7 +227,8 @@ async def test_a_killed_leader_is_replaced_without_loss(fake, failover, tmp_path
     assert took_over < TAKEOVER_SECONDS
     per_chat = digests_per_chat(fake, catch_up)
     assert sorted(per_chat) == sorted(CHANNELS)  # none lost
-    assert max(per_chat.values()) <= 2  # at most one duplicate per chat (the one in flight)
+    assert max(per_chat.values()) <= 2  # at most one duplicate per chat
+    assert sum(per_chat.values()) <= len(CHANNELS) + 1  # and only of the one send in flight
     (scheduled,) = {s.html for s in posts(fake) if s.html != catch_up}
     assert "Bahn streikt" in scheduled
     assert digests_per_chat(fake, scheduled) == Counter(dict.fromkeys(CHANNELS, 1))
@@ -246,12 +248,13 @@ async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, tmp
     try:
         await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
         second = await start("second", config, tmp_path)
+        # SIGTERM while a send is in flight: Telegram has it, its answer is still to come.
         await fake.wait_for(
             lambda: (
                 second.logged("leader election: standing by")
                 and len(posts(fake)) >= SENT_BEFORE
                 and watcher.outbox_counts().sent == len(posts(fake)) - 1
-            ),  # one in flight
+            ),
             within=START_SECONDS,
         )
         first.kill(signal.SIGTERM)
@@ -270,6 +273,7 @@ async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, tmp
         await stop_all(first, *([second] if second else []))
 
     assert first.process.returncode == 0
+    assert first.logged("Stop signal: finishing sends in flight, then stopping") == 1
     assert took_over < TAKEOVER_SECONDS
     (digest,) = {s.html for s in posts(fake)}
     assert digests_per_chat(fake, digest) == Counter(dict.fromkeys(CHANNELS, 1))
@@ -324,6 +328,8 @@ async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_
     assert max(per_chat.values()) <= 2
     assert len(fake.sent_to(ADMIN)) == 1
     assert [c for c in fake.calls if c.status == 409 and c.time > stood_down] == []
+    assert (first.logged("lost the lead"), first.logged("leading as")) == (1, 1)
+    assert second.logged("leading as") == 1
 
 
 async def test_a_second_instance_stands_by_while_one_leads(fake, failover, tmp_path):
