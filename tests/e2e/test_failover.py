@@ -26,7 +26,7 @@ import pytest
 
 from bot.adapters.storage import Storage
 from tests.adapters.test_inbox import BAHN
-from tests.e2e.conftest import ADMIN, ROOT, with_bot
+from tests.e2e.conftest import READER, ROOT, with_bot
 from tests.e2e.test_inbox import drop
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN, FakeChat
@@ -312,8 +312,8 @@ async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_
         await fake.wait_for(lambda: standby_asked_since(url, stood_down_at), within=10)
         await fake.wait_for(lambda: channels_reached(fake) == len(CHANNELS))
         # The new leader answers a command, once: the old one no longer polls.
-        fake.inject_message(ADMIN, ADMIN, "/hilfe")
-        await fake.wait_for(lambda: len(fake.sent_to(ADMIN)) >= 1)
+        fake.inject_message(READER, READER, "/hilfe")
+        await fake.wait_for(lambda: len(fake.sent_to(READER)) >= 1)
         await fake.wait_for(lambda: watcher.outbox_counts().pending == 0)
         assert leader_pid(url) == second.pid
         assert first.process.returncode is None  # standing by, not gone
@@ -326,7 +326,8 @@ async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_
     per_chat = digests_per_chat(fake, digest)
     assert sorted(per_chat) == sorted(CHANNELS)
     assert max(per_chat.values()) <= 2
-    assert len(fake.sent_to(ADMIN)) == 1
+    (help_page,) = fake.sent_to(READER)
+    assert "/quelle" in help_page.text
     assert [c for c in fake.calls if c.status == 409 and c.time > stood_down] == []
     assert (first.logged("lost the lead"), first.logged("leading as")) == (1, 1)
     assert second.logged("leading as") == 1
@@ -347,14 +348,15 @@ async def test_a_second_instance_stands_by_while_one_leads(fake, failover, tmp_p
         standing_by = server_now(url)
         # It asks for the lead again a poll interval later, and has not polled Telegram.
         await fake.wait_for(lambda: standby_asked_since(url, standing_by), within=10)
-        fake.inject_message(ADMIN, ADMIN, "/hilfe")
-        await fake.wait_for(lambda: len(fake.sent_to(ADMIN)) >= 1)
+        fake.inject_message(READER, READER, "/hilfe")
+        await fake.wait_for(lambda: len(fake.sent_to(READER)) >= 1)
         assert leader_pid(url) == first.pid
         assert (first.process.returncode, second.process.returncode) == (None, None)
     finally:
         await stop_all(first, *([second] if second else []))
 
     assert fake.conflicts == 0
-    assert len(fake.sent_to(ADMIN)) == 1
+    (help_page,) = fake.sent_to(READER)
+    assert "/quelle" in help_page.text
     assert second.logged("standing by") == 1
     assert second.logged("leading as") == 0
