@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -43,6 +43,7 @@ from bot.adapters.alerts import Alerts
 from bot.adapters.database import is_database_url
 from bot.adapters.fetch import Fetcher, build_client
 from bot.adapters.instance import DatabaseInUse, DatabaseWatch, InstanceLock
+from bot.adapters.leader import POLL_INTERVAL_SECONDS, LeaderElection, Leadership
 from bot.adapters.outbox import Outbox
 from bot.adapters.pacing import Pacing
 from bot.adapters.poller import FeedPoller
@@ -108,6 +109,7 @@ def build_application(
     stop_signals: bool = False,
     clock: Clock = system_clock,
     watch: DatabaseWatch | None = None,
+    leadership: Leadership | None = None,
 ) -> BotApplication:
     """Build the application: defaults, handlers in order, jobs (not started).
 
@@ -118,6 +120,8 @@ def build_application(
         stop_signals: Handle SIGTERM and SIGINT with the bounded shutdown (``kurzlage run``).
         clock: The bot's one clock (aware datetimes); tests pass a fixed one.
         watch: When given, the bot stops once the database file is deleted or replaced.
+        leadership: When given (two instances on PostgreSQL), the term this instance leads
+            in: claims are fenced to its lock, and the bot stops once the lead is lost.
     """
     zone = ZoneInfo(settings.digest.timezone)
     defaults = Defaults(
@@ -144,6 +148,7 @@ def build_application(
                 clock=clock,
                 watch=watch,
                 stop_signals=stop_signals,
+                leadership=leadership,
             )
         )
         .post_shutdown(_post_shutdown)
@@ -194,6 +199,14 @@ def build_application(
             data=watch,
             name="database",
         )
+    if leadership is not None:
+        queue.run_repeating(
+            jobs.leader_job,
+            interval=POLL_INTERVAL_SECONDS,
+            first=POLL_INTERVAL_SECONDS,
+            data=leadership,
+            name="leader",
+        )
     if settings.feeds:  # each feed has its own due time; the job looks at most every minute
         interval = min(FEED_JOB_SECONDS, settings.fetch.poll_interval)
         # first=1, not 0: a first run at 0 s is already past when the scheduler starts, and
@@ -209,10 +222,18 @@ def _post_init(
     clock: Clock,
     watch: DatabaseWatch | None,
     stop_signals: bool,
+    leadership: Leadership | None,
 ) -> Any:
     async def post_init(app: BotApplication) -> None:
         """Open storage and the HTTP client, store the services, register the commands."""
         storage = Storage(settings.bot.database)
+        if leadership is not None:
+            backend = leadership.election.backend_pid
+            if backend is None:  # lost between the election and this start
+                leadership.lost = True
+                app.stop_running()
+                backend = 0  # a pid no session has: every claim fails until the stop
+            storage.fence_leader(leadership.election.key, backend)
         if watch is not None:
             watch.replaced()  # its first look: this is the file to keep an eye on
         timeout = fetch_timeout or httpx.Timeout(
@@ -264,6 +285,7 @@ def _post_init(
                 renderer=renderer,
                 admins=settings.bot.admins,
             ),
+            leadership=leadership,
         )
         app.bot_data[SERVICES_KEY] = shared
         if stop_signals:
@@ -376,34 +398,114 @@ def run(settings: Settings) -> int:
     if settings.bot.webhook_url and importlib.util.find_spec("tornado") is None:
         sys.stderr.write(NO_WEBHOOK_SUPPORT + "\n")
         return 2
-    watch: DatabaseWatch | None = None
-    if not is_database_url(settings.bot.database):  # PostgreSQL: bot.adapters.leader
-        try:
-            lock = InstanceLock(Path(settings.bot.database))
-            lock.acquire()  # held until the process ends
-        except DatabaseInUse as err:
-            sys.stderr.write(f"kurzlage run: {err}\n")
-            return 2
-        watch = DatabaseWatch(Path(settings.bot.database))
     # Opt in to PTB's coming timedelta periods: RetryAfter.retry_after then needs no
     # deprecation warning (bot.adapters.outbox reads either form).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    if is_database_url(settings.bot.database):
+        return _run_as_candidate(settings, token)
+    try:  # SQLite: one process per file
+        InstanceLock(Path(settings.bot.database)).acquire()  # held until the process ends
+    except DatabaseInUse as err:
+        sys.stderr.write(f"kurzlage run: {err}\n")
+        return 2
+    watch = DatabaseWatch(Path(settings.bot.database))
     app = build_application(settings, token=token, watch=watch, stop_signals=True)
+    code = _run_application(app, settings)
+    if code is not None:
+        return code
+    return 1 if watch.replaced() else 0  # the database job said why
+
+
+def _run_application(app: BotApplication, settings: Settings) -> int | None:
+    """Run the application until it stops; an exit code if it could not start, else None."""
     _quiet_until_started(app)
-    # PTB's own messages for a rejected token quote the token: ours say what to check.
     try:
         _run_until_stopped(app, settings)
-    except InvalidToken as err:
+    except TelegramError as err:
+        return _startup_failure(err, settings)
+    return None
+
+
+def _check_telegram(settings: Settings, token: str) -> int | None:
+    """Ask Telegram who the bot is (getMe), as a start does; an exit code if that fails.
+
+    A standby does this before it waits: a rejected token or a wrong API URL is told at
+    once, not when it takes over hours later. It never calls getUpdates.
+    """
+
+    async def get_me() -> None:
+        async with Bot(
+            token, base_url=settings.bot.api_base_url, base_file_url=settings.bot.api_file_url
+        ):
+            pass  # initialize() is getMe
+
+    telegram_log = logging.getLogger("telegram")
+    level = telegram_log.level
+    telegram_log.setLevel(logging.CRITICAL)  # as _quiet_until_started: one line of ours
+    try:
+        asyncio.run(get_me())
+    except TelegramError as err:
+        return _startup_failure(err, settings)
+    finally:
+        telegram_log.setLevel(level)
+    return None
+
+
+def _startup_failure(err: TelegramError, settings: Settings) -> int:
+    """Say in one line why the bot could not start; return the exit code.
+
+    PTB's own messages for a rejected token quote the token: ours say what to check.
+    """
+    if isinstance(err, InvalidToken):
         reason = "token" if "Unauthorized" in str(err.__cause__ or err) else "not_found"
         _startup_error(reason, settings)
         return 2
-    except NetworkError:
+    if isinstance(err, NetworkError):
         _startup_error("unreachable", settings)
         return 1
-    except TelegramError:  # e.g. a web page, not JSON, at bot.api_base_url
-        _startup_error("not_found", settings)
-        return 2
-    return 1 if watch is not None and watch.replaced() else 0  # the database job said why
+    _startup_error("not_found", settings)  # e.g. a web page, not JSON, at bot.api_base_url
+    return 2
+
+
+def _run_as_candidate(settings: Settings, token: str) -> int:
+    """Run on a shared PostgreSQL database: stand by until this instance leads, then lead.
+
+    Only the leader polls (or serves the webhook), runs the jobs and sends; a standby only
+    asks for the lead every :data:`POLL_INTERVAL_SECONDS`. A leader that loses the lead (its
+    lock session cut) stops its application and stands by again; a stop signal ends either.
+    """
+    failed = _check_telegram(settings, token)
+    if failed is not None:
+        return failed
+    Storage(settings.bot.database).close()  # a wrong URL or schema is told now, not polled
+    election = LeaderElection(settings.bot.database)
+    stop = threading.Event()
+    try:
+        while True:
+            previous = {
+                sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGTERM, signal.SIGINT)
+            }
+            leading = election.wait_until_leader(stop)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)  # the application's loop installs its own
+            if not leading:
+                logger.info("Stop signal while standing by: stopping")
+                return 0
+            leadership = Leadership(election)
+            # A new event loop per term: PTB closes the loop it ran on when it stops.
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            app = build_application(
+                settings, token=token, stop_signals=True, leadership=leadership
+            )
+            code = _run_application(app, settings)
+            if code is not None:
+                return code
+            if not leadership.lost:
+                return 0
+            logger.info("leader election: standing by again")
+    finally:
+        election.release()
 
 
 def _quiet_until_started(app: BotApplication) -> None:

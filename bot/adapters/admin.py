@@ -5,6 +5,7 @@ Anyone else gets a polite refusal and nothing happens. Posts go through the outb
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import datetime
@@ -133,10 +134,16 @@ async def _posted(update: Update, s: Services, posted: Posted | None, *, failure
 
 
 async def status(update: Update, context: Context) -> None:
-    """``/status`` (admins): last and next run, waiting articles, outbox, disabled chats."""
+    """``/status`` (admins): leader, last and next run, waiting articles, outbox, chats."""
     s = services(context)
     if await _refused(update, s):
         return
+    # Two instances on PostgreSQL: who leads, as the server knows it (a network round trip).
+    leader = (
+        await asyncio.to_thread(s.leadership.election.current_leader)
+        if s.leadership is not None
+        else None
+    )
     last_run = s.storage.meta("last_run")
     runs = (
         [job.next_t for job in context.job_queue.jobs() if job.name == "digest"]
@@ -145,6 +152,8 @@ async def status(update: Update, context: Context) -> None:
     )
     page = s.renderer.render(
         "status.html",
+        leading=s.leadership is not None,
+        leader=leader,
         last_run=datetime.fromisoformat(last_run) if last_run else None,
         next_run=min((t for t in runs if t is not None), default=None),
         schedule=s.settings.bot.schedule,

@@ -108,6 +108,11 @@ class InboxRows(Database):
             )
             return cursor.rowcount > 0
 
+    def slot_claimed(self, slot: str) -> bool:
+        """Whether a scheduled digest time was claimed (posted) already."""
+        row = self._db.execute("SELECT 1 FROM digest_slots WHERE slot = ?", (slot,)).fetchone()
+        return row is not None
+
     def release_slot(self, slot: str) -> None:
         """Give a claimed slot back (its digest could not be queued)."""
         with self._transaction() as db:

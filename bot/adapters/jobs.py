@@ -17,6 +17,8 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.health import HEARTBEAT_KEY
 from bot.adapters.instance import DatabaseWatch
+from bot.adapters.leader import Leadership
+from bot.adapters.posting import SlotTaken
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
@@ -93,17 +95,23 @@ async def digest_job(context: Context) -> None:
     s = services(context)
     moment = s.now()
     slot = digest_slot(s, now=moment)
-    if slot is not None and not s.storage.claim_slot(slot, now=moment):
+    if slot is not None and s.storage.slot_claimed(slot):
         logger.warning("Digest run for %s was already posted; not posting it again", slot)
         return
+    await ingest_inbox(s)
     try:
-        await ingest_inbox(s)
-        posted = await s.publisher.post_digest(now=moment)
-    except BaseException:
-        if slot is not None:
-            s.storage.release_slot(slot)  # nothing was queued: the next run may post it
-        raise
-    s.storage.set_meta("last_run", moment.isoformat())
+        # The slot is claimed in the transaction that queues the digest: a process killed
+        # before leaves it to the catch-up (of this process or of the next leader).
+        posted = await s.publisher.post_digest(now=moment, slot=slot)
+    except SlotTaken:
+        logger.warning(
+            "Digest run for %s was already posted, or this instance no longer leads;"
+            " not posting it",
+            slot,
+        )
+        return
+    if slot is None:
+        s.storage.set_meta("last_run", moment.isoformat())
     if posted is None:
         logger.info("Digest run at %s: nothing new, nothing posted", moment)
     else:
@@ -125,6 +133,24 @@ async def database_job(context: Context) -> None:
     if job is None or not isinstance(job.data, DatabaseWatch) or not job.data.replaced():
         return
     logger.critical("%s", database_gone_line(job.data))
+    context.application.stop_running()
+
+
+async def leader_job(context: Context) -> None:
+    """Stop the application once this instance no longer leads (PostgreSQL, two instances).
+
+    The check asks the server (in a thread: it blocks on the network). An instance whose
+    lock session died claims nothing more meanwhile (``Database.fence_leader``); stopping
+    also ends its getUpdates, which the new leader now makes.
+    """
+    job = context.job
+    if job is None or not isinstance(job.data, Leadership):
+        return
+    leadership = job.data
+    if leadership.lost or await asyncio.to_thread(leadership.election.is_leader):
+        return
+    leadership.lost = True
+    logger.warning("Lost the lead to another instance: stopping polling, jobs and sends")
     context.application.stop_running()
 
 

@@ -115,6 +115,27 @@ class LeaderElection:
         self._mutex = threading.Lock()  # one statement at a time on the connection
         self._unreachable = False  # logged once per outage, not at every poll
 
+    @property
+    def key(self) -> int:
+        """The advisory lock key this instance contends for."""
+        return self._key
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The server process of the session holding the lead; None while not leading.
+
+        ``Database.fence_leader`` checks that this session still holds the lock.
+        """
+        with self._mutex:
+            if self._since is None or self._conn is None or self._conn.closed:
+                return None
+            return self._conn.info.backend_pid
+
+    @property
+    def since(self) -> datetime | None:
+        """Since when this instance leads (server time); None while not leading."""
+        return self._since
+
     def try_acquire(self) -> bool:
         """Take the lead if nobody holds it; True if this instance leads now.
 
@@ -171,10 +192,21 @@ class LeaderElection:
     def wait_until_leader(
         self, stop: threading.Event, *, interval: float = POLL_INTERVAL_SECONDS
     ) -> bool:
-        """Poll every ``interval`` seconds until this instance leads (True) or ``stop`` is set."""
+        """Poll every ``interval`` seconds until this instance leads (True) or ``stop`` is set.
+
+        Says once that it stands by, and which instance leads meanwhile.
+        """
+        said = False
         while not stop.is_set():
             if self.try_acquire():
                 return True
+            if not said and not self._unreachable:
+                leader = self.current_leader()
+                logger.info(
+                    "leader election: standing by (%s leads)",
+                    f"{leader.host} pid {leader.pid}" if leader else "another instance",
+                )
+                said = True
             stop.wait(interval)
         return False
 
@@ -280,3 +312,17 @@ class LeaderElection:
         return "postgresql at {}:{}/{}".format(
             params.get("host", "localhost"), params.get("port", 5432), params.get("dbname", "")
         )
+
+
+@dataclass(slots=True)
+class Leadership:
+    """One term of leading: the election it was won in, and whether the lead was lost.
+
+    ``kurzlage run`` builds the application for a term once :attr:`election` leads; the
+    leader job (``bot.adapters.jobs.leader_job``) checks every :data:`POLL_INTERVAL_SECONDS`
+    and sets :attr:`lost` before it stops the application, so the process stands by again
+    instead of exiting.
+    """
+
+    election: LeaderElection
+    lost: bool = False

@@ -33,6 +33,10 @@ from bot.core.pipeline import build_digest
 logger = logging.getLogger(__name__)
 
 
+class SlotTaken(Exception):
+    """A scheduled digest time was posted already, or this instance no longer leads."""
+
+
 @dataclass(frozen=True, slots=True)
 class Posted:
     """What a post queued: the digest id, its stories, and how many chats get it."""
@@ -154,29 +158,50 @@ class Publisher:
             ]
         return tuple(dict.fromkeys(chats))
 
-    async def post_digest(self, *, now: datetime) -> Posted | None:
+    async def post_digest(self, *, now: datetime, slot: str | None = None) -> Posted | None:
         """Build, store and queue a digest of what is new; None when there is nothing.
 
         One post at a time: updates are handled concurrently, and a second /jetzt during a
-        build must find the first one's articles taken, not post them again.
+        build must find the first one's articles taken, not post them again. ``slot``, the
+        scheduled time a digest run belongs to, is claimed in the transaction that queues the
+        digest (and records ``last_run``): a process killed in between leaves it unclaimed for
+        the catch-up, and of several instances only one claims it.
+
+        Raises:
+            SlotTaken: ``slot`` was claimed before, or this instance lost the lead.
         """
         async with self._posting:
-            return await self._post_digest(now=now)
+            return await self._post_digest(now=now, slot=slot)
 
-    async def _post_digest(self, *, now: datetime) -> Posted | None:
+    async def _post_digest(self, *, now: datetime, slot: str | None) -> Posted | None:
         digest, pool = await self._edition(now)
         considered = [article.id for article in pool.fresh]
         if not digest.stories:
-            self._storage.record_edition(
-                None,
-                considered=considered,
-                now=now,
-                carry_hours=self._settings.digest.carry_hours,
-            )
+            with self._storage.transaction():
+                self._claim_slot(slot, now=now)
+                self._storage.record_edition(
+                    None,
+                    considered=considered,
+                    now=now,
+                    carry_hours=self._settings.digest.carry_hours,
+                )
             return None
         return self._queue(
-            digest, kind="digest", now=now, targets=self.targets(), considered=considered
+            digest,
+            kind="digest",
+            now=now,
+            targets=self.targets(),
+            considered=considered,
+            slot=slot,
         )
+
+    def _claim_slot(self, slot: str | None, *, now: datetime) -> None:
+        """Claim a digest run's scheduled time and record the run (inside a transaction)."""
+        if slot is None:
+            return
+        if not self._storage.claim_slot(slot, now=now):
+            raise SlotTaken(slot)
+        self._storage.set_meta("last_run", now.isoformat())
 
     async def post_article(self, article: Article, *, now: datetime) -> Posted | None:
         """Summarise one fetched article and queue it for the channels (``/push <url>``)."""
@@ -235,11 +260,16 @@ class Publisher:
         targets: Sequence[tuple[str, str]],
         pages: Sequence[RenderedMessage] | None = None,
         considered: Sequence[str] | None = None,
+        slot: str | None = None,
     ) -> Posted:
-        """Store and queue a digest; ``considered``: it is an edition of these fresh articles."""
+        """Store and queue a digest; ``considered``: it is an edition of these fresh articles.
+
+        ``slot``: the scheduled time it is posted for, claimed in the same transaction.
+        """
         pages = pages or self._renderer.digest_messages(digest)
         labels = (self._renderer.reply("button_sources"), self._renderer.reply("button_figures"))
         with self._storage.transaction():
+            self._claim_slot(slot, now=now)
             digest_id = self._storage.save_digest(digest, kind=kind, created=now)
             if considered is not None:
                 self._storage.record_edition(

@@ -13,6 +13,7 @@ from telegram.ext import CallbackContext
 
 from bot.adapters.alerts import Alerts
 from bot.adapters.fetch import Fetcher
+from bot.adapters.leader import Leadership
 from bot.adapters.options import Settings
 from bot.adapters.outbox import Outbox
 from bot.adapters.poller import FeedPoller
@@ -54,6 +55,8 @@ class Services:
     worker: BuildWorker
     clock: Clock = system_clock
     poller: FeedPoller | None = None
+    #: The term this instance leads in (two instances on PostgreSQL); None: it runs alone.
+    leadership: Leadership | None = None
 
     def now(self) -> datetime:
         """Return the current time, aware, in ``digest.timezone``."""
