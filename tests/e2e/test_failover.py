@@ -5,10 +5,13 @@ second concurrent getUpdates with 409 Conflict, as Telegram does, and counts the
 channels, one send in flight at a time, and a missed run in ``last_run`` so the first leader
 posts a catch-up digest at start (as tests/e2e/test_restart.py does).
 
-The next *scheduled* edition after a takeover (test a) is a cron time in the digest time zone:
-crontab has no seconds, so it is the first whole minute at least ``EDITION_LEAD`` after the
-test starts, and the test waits for it (at most a minute). No controllable clock exists across
-processes, and a catch-up after the takeover would prove the catch-up, not the schedule.
+The next *scheduled* edition after a takeover (after kill -9) is a cron time in the digest
+time zone: crontab has no seconds, so it is the first whole minute at least ``EDITION_LEAD``
+after the test starts, and the test waits for it (12 to 72 s). No controllable clock exists
+across processes, and a catch-up after the takeover would prove the catch-up, not the schedule.
+
+A standby that polled Telegram would end the leader's long poll with 409 (the leader nearly
+always has one waiting), so ``fake.conflicts`` tells whether one did.
 """
 
 from __future__ import annotations
