@@ -31,7 +31,6 @@ import psycopg
 
 from benchmarks.run import ROOT, _commit, _machine
 from bot.adapters.leader import POLL_INTERVAL_SECONDS
-from tests.fakes import TOKEN, FakeChat, FakeTelegram
 from tests.testkit.leader_process import elector
 from tests.testkit.postgres import (
     fresh_database,
@@ -39,6 +38,7 @@ from tests.testkit.postgres import (
     url_without_password,
     write_passfile,
 )
+from tests.testkit.telegram import TOKEN, FakeChat, FakeTelegram
 
 KILLS = 10
 LIMIT_SECONDS = 15.0

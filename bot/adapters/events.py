@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Chat, ChatMember, Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters.alerts import describe
@@ -80,11 +80,20 @@ async def error_handler(update: object, context: Context) -> None:
     """Log the error with its traceback, tell the admins briefly, and the user a short sorry.
 
     Errors of jobs reach the admins once per kind and hour (``Alerts``); so do errors of
-    fetching updates, except the network blips PTB retries by itself; errors of an update
-    every time, since a person is waiting for an answer.
+    fetching updates, except the network blips PTB retries by itself and, in the first
+    seconds of leading, the previous leader's last getUpdates (``Leadership.handing_over``);
+    errors of an update every time, since a person is waiting for an answer.
     """
-    logger.error("Error while handling an update", exc_info=context.error)
     s = services(context)
+    if (
+        isinstance(context.error, Conflict)
+        and s.leadership is not None
+        and s.leadership.handing_over()
+    ):
+        # The instance that led before polls once more before it notices it lost: expected.
+        logger.info("getUpdates conflict while taking over the lead: %s", context.error)
+        return
+    logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         if context.job is not None:
             await s.alerts.report(context.error, where=context.job.name or "Job")

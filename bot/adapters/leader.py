@@ -21,7 +21,8 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import psycopg
@@ -46,6 +47,9 @@ KEEPALIVE_IDLE_SECONDS = 5
 KEEPALIVE_INTERVAL_SECONDS = 2
 KEEPALIVE_COUNT = 3
 TCP_USER_TIMEOUT_MS = 11_000
+#: How long after taking the lead a 409 Conflict (two getUpdates at once) is the previous
+#: leader's last long poll: its check interval plus PTB's long-poll timeout (10 s), rounded up.
+HANDOVER_SECONDS = 15.0
 #: An unreachable server counts as "not leader" after this long rather than blocking a poll.
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -326,3 +330,14 @@ class Leadership:
 
     election: LeaderElection
     lost: bool = False
+    #: When the term began (``time.monotonic``).
+    started: float = field(default_factory=time.monotonic)
+
+    def handing_over(self) -> bool:
+        """Whether the term is young enough for the previous leader to still be polling.
+
+        A leader whose lock session was cut notices within :data:`POLL_INTERVAL_SECONDS`, and
+        its last getUpdates can wait :data:`HANDOVER_SECONDS` more: until then a 409
+        Conflict from Telegram is that handover, not a stranger using the token.
+        """
+        return time.monotonic() - self.started < HANDOVER_SECONDS

@@ -104,6 +104,8 @@ async def test_after_the_carry_time_articles_are_retired_and_counted(storage):
     assert waiting > 0
     status = Renderer().render(
         "status.html",
+        leading=False,
+        leader=None,
         last_run=None,
         next_run=None,
         schedule=("0 7 * * *",),
