@@ -29,7 +29,7 @@ import pytest
 
 from bot.adapters.storage import Storage
 from tests.adapters.test_inbox import BAHN
-from tests.e2e.conftest import READER, ROOT, with_bot
+from tests.e2e.conftest import GROUP, GROUP_ADMIN, READER, ROOT, with_bot
 from tests.e2e.test_inbox import drop
 from tests.e2e.test_restart import bot_command, bot_env, write_config
 from tests.fakes import TOKEN, FakeChat
@@ -334,6 +334,83 @@ async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_
     assert [c for c in fake.calls if c.status == 409 and c.time > stood_down] == []
     assert (first.logged("lost the lead"), first.logged("leading as")) == (1, 1)
     assert second.logged("leading as") == 1
+
+
+def fresh_long_poll(fake) -> bool:
+    """Whether a getUpdates waits that began after the last update was fetched.
+
+    A waiting call is counted until just before its answer is recorded, so once an answer
+    with updates is in the transcript, a waiting call is a later one.
+    """
+    fetched = any(c.method == "getUpdates" and c.response.get("result") for c in fake.calls)
+    return fetched and fake.polling
+
+
+async def test_a_leader_frozen_while_its_lock_session_is_cut_wakes_as_a_standby(
+    fake, failover, tmp_path
+):
+    # The overlap the 3 s lock check leaves, made certain: the leader is frozen (SIGSTOP, as
+    # a stalled VM) with a long poll waiting, its lock session is cut, the standby takes over
+    # and polls (409 for the frozen poll). Woken, the old leader polls again (409s) until its
+    # next lock check, sends nothing (fenced), and stands by.
+    settings, config = failover
+    url = settings.bot.database
+    fake.slow(0.2)
+    watcher = Storage(url)
+    first = await start("first", config, tmp_path)
+    second: Instance | None = None
+    try:
+        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
+        second = await start("second", config, tmp_path)
+        await fake.wait_for(
+            lambda: (
+                second.logged("leader election: standing by") and len(posts(fake)) >= SENT_BEFORE
+            ),
+            within=START_SECONDS,
+        )
+        fake.inject_message(GROUP, GROUP_ADMIN, "Moin")  # no handler: only starts a new poll
+        await fake.wait_for(lambda: fresh_long_poll(fake), within=5)
+        first.kill(signal.SIGSTOP)
+        cut_leader_connection(url)
+        cut = time.monotonic()
+        fake.slow(0)
+        await fake.wait_for(
+            lambda: second.logged("leader election: leading as"), within=TAKEOVER_SECONDS
+        )
+        took_over = time.monotonic() - cut
+        await fake.wait_for(lambda: fake.conflicts >= 1)  # the frozen leader's long poll
+        await fake.wait_for(lambda: channels_reached(fake) == len(CHANNELS))
+        first.kill(signal.SIGCONT)
+        await fake.wait_for(
+            lambda: first.logged_after("leader election: lost the lead", "standing by"),
+            within=10,
+        )
+        stood_down, stood_down_at = time.monotonic(), server_now(url)
+        await fake.wait_for(lambda: standby_asked_since(url, stood_down_at), within=10)
+        fake.inject_message(READER, READER, "/hilfe")
+        await fake.wait_for(lambda: len(fake.sent_to(READER)) >= 1)
+        await fake.wait_for(lambda: watcher.outbox_counts().pending == 0)
+        assert leader_pid(url) == second.pid
+        assert first.process.returncode is None
+    finally:
+        watcher.close()
+        if first.process.returncode is None:
+            first.kill(signal.SIGCONT)
+        await stop_all(first, *([second] if second else []))
+
+    assert took_over < TAKEOVER_SECONDS
+    (digest,) = {s.html for s in posts(fake)}
+    per_chat = digests_per_chat(fake, digest)
+    assert sorted(per_chat) == sorted(CHANNELS)
+    # At most one duplicate per chat (bot.adapters.outbox). Not at most one in all: each
+    # chat's next message is claimed before it waits for its turn to send, so the woken
+    # leader still sends what it had claimed, and the new leader resends those rows too.
+    assert max(per_chat.values()) <= 2
+    (help_page,) = fake.sent_to(READER)
+    assert "/quelle" in help_page.text
+    assert fake.conflicts >= 1
+    assert [c for c in fake.calls if c.status == 409 and c.time > stood_down] == []
+    assert (first.logged("lost the lead"), first.logged("leading as")) == (1, 1)
 
 
 async def test_a_second_instance_stands_by_while_one_leads(fake, failover, tmp_path):
