@@ -1,10 +1,12 @@
 """The fake Bot API server must reject what Telegram rejects, or the e2e tests prove nothing."""
 
+import asyncio
+import socket
 from datetime import timedelta
 
 import pytest
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, RetryAfter
 
 from tests.fakes import TOKEN, FakeChat, FakeTelegram
 from tests.telegram_html import EntityError, parse_html
@@ -118,6 +120,55 @@ async def test_injected_updates_are_polled(fake, bot):
     assert update.message.text == "/quelle@kurzlage_test_bot 2"
     assert update.message.entities[0].type == "bot_command"
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
+
+
+async def test_a_second_poller_ends_the_first_with_409_conflict(fake, bot):
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await fake.wait_for(lambda: fake.polling)
+    async with Bot(TOKEN, base_url=fake.base_url) as other:
+        second = await other.get_updates(timeout=0)
+
+    with pytest.raises(Conflict) as caught:
+        await first
+    assert caught.value.message == (
+        "Conflict: terminated by other getUpdates request; "
+        "make sure that only one bot instance is running"
+    )
+    assert second == ()
+    assert fake.conflicts == 1
+    assert sorted(c.status for c in fake.calls if c.method == "getUpdates") == [200, 409]
+    (ended,) = [c for c in fake.calls if c.status == 409]
+    assert ended.response == (
+        {
+            "ok": False,
+            "error_code": 409,
+            "description": "Conflict: terminated by other getUpdates request; "
+            "make sure that only one bot instance is running",
+        }
+    )
+
+
+async def test_polls_one_after_the_other_do_not_conflict(fake, bot):
+    fake.inject_message(-300, 7, "eins")
+    (update,) = await bot.get_updates(timeout=1)
+    async with Bot(TOKEN, base_url=fake.base_url) as other:
+        assert await other.get_updates(offset=update.update_id + 1, timeout=0) == ()
+
+    assert fake.conflicts == 0
+
+
+async def test_a_poll_whose_client_hung_up_conflicts_with_nobody(fake, bot):
+    # A killed bot's long poll: the request went out, then the connection closed.
+    host, port = fake.base_url.removeprefix("http://").split("/")[0].split(":")
+    with socket.create_connection((host, int(port))) as dead:
+        head = f"POST /bot{TOKEN}/getUpdates HTTP/1.1\r\nHost: {host}\r\n"
+        form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n"
+        dead.sendall(f"{head}{form}\r\ntimeout=5".encode("ascii"))
+        await fake.wait_for(lambda: fake.polling)
+    await fake.wait_for(lambda: not fake.polling, within=2)
+
+    assert await bot.get_updates(timeout=0) == ()
+    assert fake.conflicts == 0
 
 
 async def test_set_my_commands_keeps_one_menu_per_scope():

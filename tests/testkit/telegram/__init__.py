@@ -9,7 +9,9 @@ Telegram checks:
 * more than the rate limits allow (overall, per group or channel, per private chat) -> 429
   with ``parameters.retry_after``;
 * sending where the bot is not admin, was kicked or blocked -> 403;
-* command menus per ``BotCommandScope`` (a chat scope needs a known chat).
+* command menus per ``BotCommandScope`` (a chat scope needs a known chat);
+* one getUpdates consumer per token: a getUpdates while another still waits ends the waiting
+  one with 409 ``Conflict: terminated by other getUpdates request; …`` (``conflicts``).
 
 Split by role: :mod:`.records` (what the server knows and saw), :mod:`.rules` (what the Bot
 API refuses), :mod:`.html` (its HTML parse mode), :mod:`.limits` (rate limits),

@@ -27,6 +27,10 @@ class Scenario:
         self.menus: dict[str, list[dict[str, Any]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
+        #: getUpdates calls ended with 409 by a later one (two instances polling).
+        self.conflicts = 0
+        self._polls = 0  # getUpdates calls so far: the latest one is the one that waits
+        self._waiting = 0  # getUpdates calls not answered yet
         self._garbled: dict[str, int] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -91,6 +95,12 @@ class Scenario:
     @property
     def holding(self) -> bool:
         return self._held.is_set()
+
+    @property
+    def polling(self) -> bool:
+        """Whether a getUpdates call is waiting for updates (a bot long-polls right now)."""
+        with self._lock:
+            return self._waiting > 0
 
     def release(self) -> None:
         """Stop holding; held requests are answered 500 and never delivered."""

@@ -4,8 +4,12 @@ scenario controls are :mod:`tests.testkit.telegram.scenario`)."""
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -21,6 +25,31 @@ from tests.testkit.telegram.rules import (
     parse_body,
 )
 from tests.testkit.telegram.scenario import Scenario
+
+#: What Telegram answers (HTTP 409) to a getUpdates that another getUpdates call ended: the
+#: wording of api.telegram.org's answer as bots report it (e.g. python-telegram-bot's
+#: ``telegram.error.Conflict``; pengrad/java-telegram-bot-api issue 261).
+GET_UPDATES_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+    "is running"
+)
+#: How often a waiting getUpdates looks whether its client hung up; a killed bot's long poll
+#: then ends within this, not at its timeout, and conflicts with nobody's.
+HANG_UP_CHECK_SECONDS = 0.05
+
+
+def _hung_up(request: BaseHTTPRequestHandler) -> bool:
+    """Whether the client of a request being answered closed its connection.
+
+    It sends nothing while it waits for the answer (HTTP/1.1 without pipelining), so a
+    readable socket with no data means the connection was closed.
+    """
+    sock = request.connection
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 class _Server(ThreadingHTTPServer):
@@ -122,6 +151,8 @@ class FakeTelegram(Scenario):
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
+            if method == "getUpdates":
+                handler = partial(handler, gone=partial(_hung_up, request))
             payload = {"ok": True, "result": handler(params)}
         except ApiError as err:
             status = err.status
@@ -208,15 +239,34 @@ class FakeTelegram(Scenario):
             return f"{kind}:{chat.id}"
         raise ApiError(400, "Bad Request: unsupported bot command scope type")
 
-    def _api_getUpdates(self, params: dict[str, Any]) -> Any:
+    def _api_getUpdates(self, params: dict[str, Any], *, gone: Callable[[], bool]) -> Any:
+        """Long-poll for updates, as Telegram does with one consumer per token.
+
+        A getUpdates that arrives while another is still waiting ends the earlier one with
+        409 Conflict (counted in ``conflicts``), as Telegram does when two instances poll.
+        A waiting call whose client hung up (a killed process) just ends: nobody gets it.
+        """
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         with self._lock:
-            while True:
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-                if self._updates or self._closed or time.monotonic() >= deadline:
-                    return list(self._updates[: int(params.get("limit") or 100)])
-                self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
+            self._polls += 1
+            poll = self._polls
+            self._lock.notify_all()  # an earlier call still waiting ends: see below
+            self._waiting += 1
+            try:
+                while True:
+                    if gone():
+                        return []
+                    if poll != self._polls:
+                        self.conflicts += 1
+                        raise ApiError(409, GET_UPDATES_CONFLICT)
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                    if self._updates or self._closed or time.monotonic() >= deadline:
+                        return list(self._updates[: int(params.get("limit") or 100)])
+                    left = max(0.0, deadline - time.monotonic())
+                    self._lock.wait(timeout=min(left, HANG_UP_CHECK_SECONDS))
+            finally:
+                self._waiting -= 1
 
     def _api_getChat(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params.get("chat_id"))
