@@ -197,7 +197,7 @@ def run(corpora: Path) -> str:
             "## Fan-out of one digest (outbox against the fake Bot API server)",
             "",
             f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {_machine()}, commit"
-            f" {_commit()}; the machine was shared with other test runs meanwhile, so read the"
+            f" {_commit()}; the machine is shared with other sessions, so read the"
             " same-run ratios rather than the seconds (`benchmarks/bench_fanout.py`).",
             "",
             "Telegram's limits on (30 messages/s overall, 20/min per group or channel), default"

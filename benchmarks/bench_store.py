@@ -214,7 +214,7 @@ def run(corpora: Path) -> str:
             title,
             "",
             f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {_machine()}, commit"
-            f" {_commit()}; the machine was shared with other test runs meanwhile, so read the"
+            f" {_commit()}; the machine is shared with other sessions, so read the"
             " same-run ratios rather than the seconds (`benchmarks/bench_store.py`).",
             "",
             f"{len(rows):,} 10kGNAD articles (`{'`, `'.join(SOURCES)}`) in one JSON Lines"
