@@ -143,6 +143,18 @@ class Postgres:
 
     def __init__(self, url: str) -> None:
         self._local = threading.local()
+        # One plain connection first: a server that refuses (down, wrong password, no such
+        # database) is told at once and why, not after the pool's retries and their warnings.
+        try:
+            psycopg.connect(
+                url, connect_timeout=int(CONNECT_TIMEOUT_SECONDS), application_name="kurzlage"
+            ).close()
+        except psycopg.Error as err:
+            raise ConfigError(
+                f"config: bot.database {redact(url)} cannot be reached "
+                f"({' '.join(str(err).split())}); check host, port, user and password "
+                "(a password belongs in KURZLAGE_DATABASE_URL)"
+            ) from None
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=POOL_MIN,
