@@ -45,7 +45,7 @@ from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.core.models import Article
 from bot.core.pipeline import build_digest
-from bot.settings import Settings
+from bot.settings import BotSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = Path("10kgnad/articles_test.jsonl")
@@ -102,7 +102,8 @@ def _timed_post(publisher: Publisher, now: datetime) -> tuple[tuple[float, float
 def run(corpora: Path) -> str:
     """Run the editions in a row; return the Markdown section."""
     articles = load_articles(corpora)
-    settings = Settings()
+    # One channel: without a chat to post to, no edition takes articles (NoTargets).
+    settings = Settings(bot=BotSettings(channels=("@kurzlage_bench",)))
     carry = timedelta(hours=settings.digest.carry_hours)
     lang = load_language()
     added: dict[str, datetime] = {}

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.fetch import RefusedError
 from bot.adapters.jobs import ingest_inbox
-from bot.adapters.posting import Posted
+from bot.adapters.posting import NoTargets, Posted
 from bot.adapters.services import Services, services
 from bot.adapters.telegram import is_admin, reply
 from bot.errors import FetchError
@@ -42,7 +42,11 @@ async def jetzt(update: Update, context: Context) -> None:
     if await _refused(update, s):
         return
     await ingest_inbox(s)
-    posted = await s.publisher.post_digest(now=s.now())
+    try:
+        posted = await s.publisher.post_digest(now=s.now())
+    except NoTargets:
+        await reply(update, [s.renderer.reply("no_targets")])
+        return
     if posted is None:
         await reply(update, [s.renderer.reply("nothing_new")])
         return

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot.adapters.health import HEARTBEAT_KEY
 from bot.adapters.instance import DatabaseWatch
 from bot.adapters.leader import Leadership
-from bot.adapters.posting import SlotTaken
+from bot.adapters.posting import NoTargets, SlotTaken
 from bot.adapters.services import Services, services
 
 logger = logging.getLogger(__name__)
@@ -103,6 +103,11 @@ async def digest_job(context: Context) -> None:
         # The slot is claimed in the transaction that queues the digest: a process killed
         # before leaves it to the catch-up (of this process or of the next leader).
         posted = await s.publisher.post_digest(now=moment, slot=slot)
+    except NoTargets:
+        logger.warning(
+            "Digest run: no channel configured and no chat subscribed; the articles keep waiting"
+        )
+        return
     except SlotTaken:
         logger.warning(
             "Digest run for %s was already posted, or this instance no longer leads;"

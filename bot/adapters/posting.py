@@ -37,6 +37,10 @@ class SlotTaken(Exception):
     """A scheduled digest time was posted already, or this instance no longer leads."""
 
 
+class NoTargets(Exception):
+    """No chat would get a digest: no channel is configured and no chat subscribed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Posted:
     """What a post queued: the digest id, its stories, and how many chats get it."""
@@ -169,7 +173,10 @@ class Publisher:
 
         Raises:
             SlotTaken: ``slot`` was claimed before, or this instance lost the lead.
+            NoTargets: No chat would get it; the articles keep waiting for one.
         """
+        if not self.targets():
+            raise NoTargets
         async with self._posting:
             return await self._post_digest(now=now, slot=slot)
 

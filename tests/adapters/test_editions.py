@@ -20,7 +20,7 @@ from bot.adapters.render import Renderer
 from bot.adapters.storage import Storage
 from bot.adapters.tables import load_language
 from bot.core.models import Article
-from bot.settings import Settings
+from bot.settings import BotSettings, Settings
 from tests.conftest import SEEDS
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -47,7 +47,8 @@ def storage(database):
 
 
 def publisher(storage: Storage, *, stories: int = 6, carry_hours: int = 24) -> Publisher:
-    settings = Settings()
+    # One channel: without a chat to post to, no edition takes articles (NoTargets).
+    settings = Settings(bot=BotSettings(channels=("@kanal_eins",)))
     digest = replace(settings.digest, stories=stories, carry_hours=carry_hours)
     return Publisher(
         storage,

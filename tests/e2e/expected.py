@@ -16,6 +16,10 @@ USAGE_ZAHLEN = "So geht's: /zahlen für alle Meldungen oder /zahlen 2 für Meldu
 UNKNOWN_COMMAND = "Diesen Befehl kenne ich nicht. /hilfe zeigt, was ich kann."
 NOT_ADMIN = "Das dürfen nur die Betreiber von Kurzlage. /hilfe zeigt, was du tun kannst."
 NOTHING_NEW = "Nichts Neues: Seit der letzten Ausgabe ist kein Artikel dazugekommen."
+NO_TARGETS = (
+    "Keine Ausgabe: Es ist kein Kanal eingerichtet (bot.channels) und kein Chat hat /abo."
+    " Die Artikel warten."
+)
 PUSH_FETCH_FAILED = "Den Artikel unter dem Link konnte ich nicht laden. Stimmt der Link?"
 SORRY = "Da ist etwas schiefgegangen. Bitte versuch es später noch einmal."
 PUSH_SOURCE_TITLE = "Mitteilung der Redaktion"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import replace
 
@@ -14,10 +15,13 @@ from tests.e2e.conftest import (
     CHANNEL_TWO,
     READER,
     command,
+    run_digest_job,
     running,
     stored_digest,
     with_bot,
 )
+from tests.e2e.test_chats import BAHN
+from tests.e2e.test_inbox import drop
 
 STRIKE = (
     '{"id": "streik", "title": "Bahn streikt", "published": "2024-06-26T12:00:00+02:00", '
@@ -85,3 +89,24 @@ async def test_a_follow_up_is_posted_as_an_update_with_the_earlier_sources(
             "von:</i>\n• dpa: Russland und Ukraine tauschen erste 390 Gefangene aus"
         ) in quelle
         assert services(app).storage.count_new_articles() == 0
+
+
+async def test_with_no_chat_to_post_to_the_articles_keep_waiting(fake, settings, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="bot.adapters.jobs")
+    settings = with_bot(settings, channels=(), seeds="")
+    drop(tmp_path / "inbox", "bahn.json", "bahn", "Bahn streikt", BAHN)
+    async with running(settings) as app:
+        await run_digest_job(app)
+        assert await command(fake, ADMIN, ADMIN, "/jetzt") == [expected.NO_TARGETS]
+        s = services(app)
+        assert s.storage.count_new_articles() == 1
+        assert s.storage.outbox_counts().pending == 0
+
+        await command(fake, READER, READER, "/abo")
+        await run_digest_job(app)
+        await fake.wait_for(lambda: len(fake.sent_to(READER)) == 2)
+
+    assert "Bahn streikt" in fake.sent_to(READER)[1].text
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.adapters.jobs"] == [
+        "Digest run: no channel configured and no chat subscribed; the articles keep waiting"
+    ]
