@@ -20,6 +20,7 @@ import asyncio
 import signal
 import time
 from collections import Counter
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,6 +101,26 @@ async def stop_all(*instances: Instance) -> None:
         await instance.process.wait()
 
 
+@asynccontextmanager
+async def leader_and_standby(fake, config: Path, tmp_path: Path):
+    """Start two instances: ``first`` leads, then ``second`` stands by; both end with the block.
+
+    SIGKILL ends a frozen (SIGSTOP) process too, so no test leaves one behind.
+    """
+    first = await start("first", config, tmp_path)
+    started = [first]
+    try:
+        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
+        second = await start("second", config, tmp_path)
+        started.append(second)
+        await fake.wait_for(
+            lambda: second.logged("leader election: standing by"), within=START_SECONDS
+        )
+        yield first, second
+    finally:
+        await stop_all(*started)
+
+
 def leader_pid(url: str) -> int | None:
     """The process that recorded itself as the leader (``kurzlage_leader``), if any."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -176,30 +197,30 @@ def failover(fake, settings, tmp_path):
     return settings, config
 
 
+@pytest.fixture
+def watcher(failover):
+    """The test's own view of the shared database (outbox counts)."""
+    settings, _ = failover
+    store = Storage(settings.bot.database)
+    yield store
+    store.close()
+
+
 def schedule_at(config: Path, moment: datetime) -> None:
     """Make ``moment`` (a whole minute) the one digest time of every day."""
     with config.open("a", encoding="utf-8") as file:
         file.write(f'schedule = ["{moment.minute} {moment.hour} * * *"]\n')
 
 
-async def test_a_killed_leader_is_replaced_without_loss(fake, failover, tmp_path):
+async def test_a_killed_leader_is_replaced_without_loss(fake, failover, watcher, tmp_path):
     settings, config = failover
     edition = next_edition(settings.digest.timezone)
     schedule_at(config, edition)
     fake.hold_after(SENT_BEFORE)  # the next send is in flight when the leader dies
     url = settings.bot.database
-    watcher = Storage(url)
-    first = await start("first", config, tmp_path)
-    second: Instance | None = None
-    try:
-        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
-        second = await start("second", config, tmp_path)
+    async with leader_and_standby(fake, config, tmp_path) as (first, second):
         await fake.wait_for(
-            lambda: (
-                second.logged("leader election: standing by")
-                and fake.holding
-                and watcher.outbox_counts().sent == SENT_BEFORE
-            ),
+            lambda: fake.holding and watcher.outbox_counts().sent == SENT_BEFORE,
             within=START_SECONDS,
         )
         assert leader_pid(url) == first.pid
@@ -223,9 +244,6 @@ async def test_a_killed_leader_is_replaced_without_loss(fake, failover, tmp_path
             within=wait + 20,
         )
         assert second.process.returncode is None
-    finally:
-        watcher.close()
-        await stop_all(first, *([second] if second else []))
 
     assert took_over < TAKEOVER_SECONDS
     per_chat = digests_per_chat(fake, catch_up)
@@ -239,23 +257,17 @@ async def test_a_killed_leader_is_replaced_without_loss(fake, failover, tmp_path
     assert second.logged("leader election: standing by") == 1
 
 
-async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, tmp_path):
+async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, watcher, tmp_path):
     settings, config = failover
     url = settings.bot.database
     # Every answer comes late, so a send is in flight whenever SIGTERM arrives: the leader
     # must wait for it and record it, or the new leader sends that message again.
     fake.slow(0.2)
-    watcher = Storage(url)
-    first = await start("first", config, tmp_path)
-    second: Instance | None = None
-    try:
-        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
-        second = await start("second", config, tmp_path)
+    async with leader_and_standby(fake, config, tmp_path) as (first, second):
         # SIGTERM while a send is in flight: Telegram has it, its answer is still to come.
         await fake.wait_for(
             lambda: (
-                second.logged("leader election: standing by")
-                and len(posts(fake)) >= SENT_BEFORE
+                len(posts(fake)) >= SENT_BEFORE
                 and watcher.outbox_counts().sent == len(posts(fake)) - 1
             ),
             within=START_SECONDS,
@@ -271,9 +283,6 @@ async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, tmp
         await asyncio.wait_for(first.process.wait(), timeout=10)
         assert leader_pid(url) == second.pid
         await fake.wait_for(lambda: watcher.outbox_counts().pending == 0)
-    finally:
-        watcher.close()
-        await stop_all(first, *([second] if second else []))
 
     assert first.process.returncode == 0
     assert first.logged("Stop signal: finishing sends in flight, then stopping") == 1
@@ -283,22 +292,12 @@ async def test_a_stopped_leader_hands_over_without_duplicate(fake, failover, tmp
     assert fake.conflicts == 0
 
 
-async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_path):
+async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, watcher, tmp_path):
     settings, config = failover
     url = settings.bot.database
     fake.slow(0.2)
-    watcher = Storage(url)
-    first = await start("first", config, tmp_path)
-    second: Instance | None = None
-    try:
-        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
-        second = await start("second", config, tmp_path)
-        await fake.wait_for(
-            lambda: (
-                second.logged("leader election: standing by") and len(posts(fake)) >= SENT_BEFORE
-            ),
-            within=START_SECONDS,
-        )
+    async with leader_and_standby(fake, config, tmp_path) as (first, second):
+        await fake.wait_for(lambda: len(posts(fake)) >= SENT_BEFORE, within=START_SECONDS)
         cut_leader_connection(url)
         cut = time.monotonic()
         fake.slow(0)
@@ -320,9 +319,6 @@ async def test_a_leader_whose_lock_session_is_cut_stands_by(fake, failover, tmp_
         await fake.wait_for(lambda: watcher.outbox_counts().pending == 0)
         assert leader_pid(url) == second.pid
         assert first.process.returncode is None  # standing by, not gone
-    finally:
-        watcher.close()
-        await stop_all(first, *([second] if second else []))
 
     assert took_over < TAKEOVER_SECONDS
     (digest,) = {s.html for s in posts(fake)}
@@ -350,7 +346,7 @@ def fresh_long_poll(fake) -> bool:
 
 
 async def test_a_leader_frozen_while_its_lock_session_is_cut_wakes_as_a_standby(
-    fake, failover, tmp_path
+    fake, failover, watcher, tmp_path
 ):
     # The overlap the 3 s lock check leaves, made certain: the leader is frozen (SIGSTOP, as
     # a stalled VM) with a long poll waiting, its lock session is cut, the standby takes over
@@ -359,18 +355,8 @@ async def test_a_leader_frozen_while_its_lock_session_is_cut_wakes_as_a_standby(
     settings, config = failover
     url = settings.bot.database
     fake.slow(0.2)
-    watcher = Storage(url)
-    first = await start("first", config, tmp_path)
-    second: Instance | None = None
-    try:
-        await fake.wait_for(lambda: first.logged("leader election: leading as"), within=30)
-        second = await start("second", config, tmp_path)
-        await fake.wait_for(
-            lambda: (
-                second.logged("leader election: standing by") and len(posts(fake)) >= SENT_BEFORE
-            ),
-            within=START_SECONDS,
-        )
+    async with leader_and_standby(fake, config, tmp_path) as (first, second):
+        await fake.wait_for(lambda: len(posts(fake)) >= SENT_BEFORE, within=START_SECONDS)
         fake.inject_message(GROUP, GROUP_ADMIN, "Moin")  # no handler: only starts a new poll
         await fake.wait_for(lambda: fresh_long_poll(fake), within=5)
         first.kill(signal.SIGSTOP)
@@ -395,11 +381,6 @@ async def test_a_leader_frozen_while_its_lock_session_is_cut_wakes_as_a_standby(
         await fake.wait_for(lambda: watcher.outbox_counts().pending == 0)
         assert leader_pid(url) == second.pid
         assert first.process.returncode is None
-    finally:
-        watcher.close()
-        if first.process.returncode is None:
-            first.kill(signal.SIGCONT)
-        await stop_all(first, *([second] if second else []))
 
     assert took_over < TAKEOVER_SECONDS
     (digest,) = {s.html for s in posts(fake)}
